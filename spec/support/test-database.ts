@@ -1,0 +1,84 @@
+import pg from 'pg';
+import { Database, type DatabaseOptions, type EntityBase, resolveDatabaseUrl, type StatementEvent } from '../../src/index.js';
+
+/**
+ * One fresh PostgreSQL database per test run, on `DATABASE_URL`'s server when set, otherwise on an
+ * embedded server started for the run. Specs reach it through the helpers below.
+ */
+let serverStop: (() => Promise<void>) | undefined;
+let adminUrl: string | undefined;
+let testUrl: string | undefined;
+const testDbName = `cellar_test_${process.pid}_${Date.now().toString(36)}`;
+
+export async function startTestServer(): Promise<void> {
+  const resolved = await resolveDatabaseUrl();
+  serverStop = () => resolved.stop();
+  adminUrl = resolved.url;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${testDbName}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${testDbName}`;
+  testUrl = url.toString();
+  process.env['CELLAR_TEST_URL'] = testUrl;
+}
+
+export async function stopTestServer(): Promise<void> {
+  if (adminUrl) {
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${testDbName} WITH (FORCE)`);
+    await admin.end();
+  }
+  await serverStop?.();
+}
+
+/** URL of this run's database. */
+export function databaseUrl(): string {
+  if (!testUrl) throw new Error('test server not started: run specs through mocha (.mocharc.cjs loads the root hooks)');
+  return testUrl;
+}
+
+/** A Database over this run's database with the entities' tables dropped and created afresh. */
+export async function openFreshDatabase(entities: readonly EntityBase[], options: Partial<DatabaseOptions> = {}): Promise<Database> {
+  const db = await Database.open({ url: databaseUrl(), entities, ...options });
+  await db.schema.drop();
+  await db.schema.create();
+  return db;
+}
+
+/** A plain node-postgres client, to check what is really in the database behind the session's back. */
+export async function plainClient(): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: databaseUrl() });
+  await client.connect();
+  return client;
+}
+
+/** Row count of a table, read through a separate connection. */
+export async function countRows(table: string, where = 'true'): Promise<number> {
+  const client = await plainClient();
+  try {
+    const r = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${table} WHERE ${where}`);
+    return Number(r.rows[0]?.n);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Collects the statements a Database sends (pass `log.listener` as `onStatement`). */
+export class StatementLog {
+  readonly events: StatementEvent[] = [];
+  readonly listener = (e: StatementEvent): void => {
+    this.events.push(e);
+  };
+
+  /** SQL of counted statements (transaction control excluded). */
+  get sql(): string[] {
+    return this.events.filter((e) => !e.transactionControl).map((e) => e.sql);
+  }
+
+  clear(): void {
+    this.events.length = 0;
+  }
+}

@@ -1,0 +1,170 @@
+import { expect } from 'chai';
+import { col, type Database, DetachedError } from '../src/index.js';
+import { Doc, DocLine, Lot, allEntities } from './support/model.js';
+import { countRows, openFreshDatabase, plainClient, StatementLog } from './support/test-database.js';
+
+describe('unit of work: insert, update, delete, flush, commit', () => {
+  let db: Database;
+  const log = new StatementLog();
+
+  before(async () => {
+    db = await openFreshDatabase(allEntities, { onStatement: log.listener });
+  });
+  after(() => db.close());
+
+  async function seedDoc(lines: number): Promise<bigint> {
+    return db.transaction(async (s) => {
+      const doc = await s.api(Doc).insert({ docNumber: `S-${lines}`, docDate: '2026-11-21' });
+      for (let i = 0; i < lines; i++) await s.api(DocLine).insertByParent(doc, { nOrder: i, idItem: BigInt(i), qty: '1' });
+      return doc.id;
+    });
+  }
+
+  it('inserts a document with lines in one commit: one statement per entity, parents first', async () => {
+    const s = await db.session();
+    const doc = await s.api(Doc).insert({ docNumber: 'A-1', docDate: '2026-11-21' });
+    expect(typeof doc.id).to.equal('bigint');
+    expect(doc.get('state')).to.equal('draft');
+    for (let i = 1; i <= 3; i++) await s.api(DocLine).insertByParent(doc, { nOrder: i, idItem: 7n, qty: '2.5' });
+    expect(await countRows('doc', `id = ${doc.id}`)).to.equal(0);
+    log.clear();
+    await s.commit();
+    await s.close();
+    expect(log.sql).to.have.length(2);
+    expect(log.sql[0]).to.match(/^INSERT INTO "doc" .* FROM unnest\(/);
+    expect(log.sql[1]).to.match(/^INSERT INTO "doc_line" .* FROM unnest\(/);
+    expect(await countRows('doc_line', `id_doc = ${doc.id} and qty = 2.500`)).to.equal(3);
+  });
+
+  it('flushes 3,000 inserts over three entities in at most 6 statements', async () => {
+    const s = await db.session();
+    for (let d = 0; d < 20; d++) {
+      const doc = await s.api(Doc).insert({ docNumber: `B-${d}`, docDate: '2026-01-01' });
+      for (let l = 0; l < 50; l++) {
+        const line = await s.api(DocLine).insertByParent(doc, { nOrder: l, idItem: 1n, qty: 1 });
+        await s.api(Lot).insertByParent(line, { lotCode: `L${l}`, qty: '1' });
+      }
+    }
+    for (let extra = 0; extra < 980; extra++) {
+      const doc = await s.api(Doc).insert({ docNumber: `X-${extra}`, docDate: '2026-01-02' });
+      expect(doc.isNew()).to.equal(true);
+    }
+    // 1,000 docs + 1,000 lines + 1,000 lots
+    const before = s.stats.statements;
+    await s.flush();
+    expect(s.stats.statements - before).to.be.at.most(6);
+    expect(s.stats.rowsWritten).to.equal(3000);
+    await s.commit();
+    await s.close();
+    expect(await countRows('lot')).to.equal(1000);
+  });
+
+  it('loads 100 ids in one statement; a repeated load issues none', async () => {
+    const ids = await db.transaction(async (s) => {
+      const docs = await Promise.all(Array.from({ length: 100 }, (_, i) => s.api(Doc).insert({ docNumber: `L-${i}`, docDate: '2026-03-01' })));
+      return docs.map((d) => d.id);
+    });
+    await db.transaction(async (s) => {
+      const before = s.stats.statements;
+      const docs = await s.api(Doc).loadMany(ids);
+      expect(s.stats.statements - before).to.equal(1);
+      expect(docs.map((d) => d.id)).to.deep.equal(ids);
+      const again = await s.api(Doc).load(ids[42] as bigint);
+      expect(again).to.equal(docs[42]);
+      await s.api(Doc).loadMany(ids);
+      expect(s.stats.statements - before).to.equal(1);
+      expect(s.stats.rowsLoaded).to.equal(100);
+    });
+  });
+
+  it('updates only the changed columns, grouped by column set, rows sorted by id', async () => {
+    const id = await seedDoc(4);
+    log.clear();
+    await db.transaction(async (s) => {
+      const lines = await s.api(DocLine).findMany([]);
+      expect(lines).to.deep.equal([]);
+      const rows = await s.select('select id from doc_line where id_doc = {id} order by id desc', { id }, { id: col.bigint() });
+      const rops = await s.api(DocLine).loadMany(rows.map((r) => r.id));
+      rops[0]?.set('qty', '9');
+      rops[1]?.set('qty', '8');
+      rops[2]?.set('note', 'n').set('qty', '7');
+      rops[3]?.set('qty', '1'); // unchanged value: no write
+      log.clear();
+    });
+    const updateEvents = log.events.filter((e) => e.sql.startsWith('UPDATE'));
+    const updates = updateEvents.map((e) => e.sql);
+    expect(updates).to.have.length(2);
+    const idArrays = updateEvents.map((e) => String(e.params[0]).slice(1, -1).split(',').map(BigInt));
+    for (const ids of idArrays) expect(ids).to.deep.equal([...ids].sort((a, b) => (a < b ? -1 : 1)));
+    expect(idArrays.flat()).to.have.length(3);
+    expect(updates.some((q) => /SET "qty" = u\.c0 FROM/.test(q))).to.equal(true);
+    expect(updates.some((q) => /SET "qty" = u\.c0, "note" = u\.c1|SET "note" = u\.c0, "qty" = u\.c1/.test(q))).to.equal(true);
+    const client = await plainClient();
+    const r = await client.query('select qty, note from doc_line where id_doc = $1 order by id desc', [String(id)]);
+    await client.end();
+    expect(r.rows).to.deep.equal([
+      { qty: '9.000', note: null },
+      { qty: '8.000', note: null },
+      { qty: '7.000', note: 'n' },
+      { qty: '1.000', note: null },
+    ]);
+  });
+
+  it('flush(true) writes, clears the cache and resets the counter; old rops are detached', async () => {
+    const s = await db.session();
+    const doc = await s.api(Doc).insert({ docNumber: 'F-1', docDate: '2026-11-21' });
+    expect(s.loadedCells).to.equal(5);
+    await s.flush(true);
+    expect(s.loadedCells).to.equal(0);
+    expect(() => doc.get('docNumber')).to.throw(DetachedError).with.property('code', 'DETACHED');
+    expect(() => doc.set('docNumber', 'F-2')).to.throw(DetachedError);
+    const reloaded = await s.api(Doc).load(doc.id);
+    expect(reloaded).not.to.equal(doc);
+    expect(reloaded.get('docNumber')).to.equal('F-1');
+    await s.rollback();
+    await s.close();
+    expect(await countRows('doc', `doc_number = 'F-1'`)).to.equal(0);
+  });
+
+  it('commit() clears the cache and the session starts a new transaction afterwards', async () => {
+    const s = await db.session();
+    const doc = await s.api(Doc).insert({ docNumber: 'C-1', docDate: '2026-11-21' });
+    await s.commit();
+    expect(() => doc.get('state')).to.throw(DetachedError);
+    const again = await s.api(Doc).load(doc.id);
+    again.set('state', 'approved');
+    await s.commit();
+    await s.close();
+    expect(await countRows('doc', `id = ${doc.id} and state = 'approved'`)).to.equal(1);
+  });
+
+  it('a flush of 20,000 rows × 6 columns succeeds', async () => {
+    const s = await db.session();
+    const doc = await s.api(Doc).insert({ docNumber: 'BIG', docDate: '2026-11-21' });
+    for (let i = 0; i < 20_000; i++) await s.api(DocLine).insertByParent(doc, { nOrder: i, idItem: BigInt(i), qty: `${i}.5`, note: `line ${i}` });
+    await s.commit();
+    await s.close();
+    expect(await countRows('doc_line', `id_doc = ${doc.id}`)).to.equal(20_000);
+    expect(await countRows('doc_line', `id_doc = ${doc.id} and note = 'line 19999' and qty = 19999.5`)).to.equal(1);
+  });
+
+  it('deletes by = ANY, children before parents, and cascades to children not loaded yet', async () => {
+    const id = await seedDoc(3);
+    await db.transaction(async (s) => {
+      const line = await s.api(DocLine).load((await s.select('select min(id) as id from doc_line where id_doc = {id}', { id }, { id: col.bigint() }))[0]!.id);
+      await s.api(Lot).insertByParent(line, { lotCode: 'x', qty: '1' });
+    });
+    log.clear();
+    await db.transaction(async (s) => {
+      const doc = await s.api(Doc).load(id);
+      await s.api(Doc).delete(doc);
+      expect(doc.exists()).to.equal(false);
+      expect(await s.api(Doc).find(id)).to.equal(undefined);
+    });
+    const deletes = log.sql.filter((q) => q.startsWith('DELETE'));
+    expect(deletes.map((q) => q.split(' ')[2])).to.deep.equal(['"lot"', '"doc_line"', '"doc"']);
+    expect(deletes[2]).to.match(/= ANY\(\$1::int8\[\]\)/);
+    expect(await countRows('doc', `id = ${id}`)).to.equal(0);
+    expect(await countRows('doc_line', `id_doc = ${id}`)).to.equal(0);
+  });
+});

@@ -1,0 +1,117 @@
+import { type BeginOptions } from '../db/connection.js';
+import { ConnectionPool, type PoolOptions } from '../db/connection-pool.js';
+import { SchemaManager } from '../db/schema-manager.js';
+import type { StatementListener } from '../db/statement-event.js';
+import { toCellarError } from '../db/pg-error-converter.js';
+import { DefinitionError } from '../errors/definition-error.js';
+import type { EntityBase } from '../schema/entity.js';
+import { EntityRegistry } from '../schema/entity-registry.js';
+import { UnitOfWork } from '../session/unit-of-work.js';
+import { Rop } from './rop.js';
+import { Session } from './session.js';
+
+/** Options of {@link Database.open}. */
+export interface DatabaseOptions {
+  /** PostgreSQL connection URL. Defaults to `DATABASE_URL`. */
+  readonly url?: string;
+  /** Every entity the sessions will use. Checked together (`DEFINITION` errors list every problem). */
+  readonly entities: readonly EntityBase[];
+  /** Most cells a session's transaction cache may hold (default 1,000,000). */
+  readonly cellLimit?: number;
+  /** Rows per flush statement (default 10,000). */
+  readonly writeChunkSize?: number;
+  /** node-postgres pool settings. */
+  readonly pool?: PoolOptions;
+  /** Called after every statement (SQL, duration, row count): for logging and tests. Keep it cheap. */
+  readonly onStatement?: StatementListener;
+}
+
+/** Options of one session. */
+export interface SessionOptions extends BeginOptions {
+  /** Overrides the database's `cellLimit` for this session. */
+  readonly cellLimit?: number;
+}
+
+/**
+ * The entry point: a connection pool, the checked entities, and sessions over them.
+ *
+ * @example
+ * ```ts
+ * const db = await Database.open({ url, entities: [Doc, DocLine] });
+ * await db.schema.create();
+ * const id = await db.transaction(async (s) => (await s.api(Doc).insert({ docNumber: 'A-1', docDate: '2026-11-21' })).id);
+ * await db.close();
+ * ```
+ */
+export class Database {
+  /** DDL for the registered entities: `create()`, `sql()`, `drop()`. */
+  readonly schema: SchemaManager;
+  readonly #pool: ConnectionPool;
+  readonly #registry: EntityRegistry;
+  readonly #options: DatabaseOptions;
+
+  private constructor(pool: ConnectionPool, registry: EntityRegistry, options: DatabaseOptions) {
+    this.#pool = pool;
+    this.#registry = registry;
+    this.#options = Object.freeze({ ...options });
+    this.schema = new SchemaManager(pool, registry);
+  }
+
+  /** Checks the entities, opens the pool and verifies that the server answers. */
+  static async open(options: DatabaseOptions): Promise<Database> {
+    const url = options.url ?? process.env['DATABASE_URL'];
+    if (!url) {
+      throw new DefinitionError(['no database URL: pass { url } or set DATABASE_URL (for a throw-away server, see startEmbeddedPostgres())']);
+    }
+    const registry = new EntityRegistry(options.entities);
+    const pool = new ConnectionPool(url, options.pool, options.onStatement);
+    try {
+      await pool.withConnection((c) => c.query('SELECT 1'));
+    } catch (e) {
+      await pool.end();
+      throw toCellarError(e);
+    }
+    return new Database(pool, registry, options);
+  }
+
+  /** The entity registry (write order, child collections). */
+  get registry(): EntityRegistry {
+    return this.#registry;
+  }
+
+  /**
+   * A session under your control: call `commit()` / `rollback()` and always `close()`. It takes a
+   * pooled connection at its first statement and holds it until `close()`.
+   */
+  async session(options: SessionOptions = {}): Promise<Session> {
+    const uow = new UnitOfWork(this.#registry, this.#pool, (owner, meta, values, status) => new Rop(owner, meta, values, status), {
+      cellLimit: this.#options.cellLimit,
+      writeChunkSize: this.#options.writeChunkSize,
+      ...options,
+    });
+    return new Session(uow);
+  }
+
+  /**
+   * Runs `fn` in a new session: commits when it returns, rolls back when it throws (rethrowing the
+   * error), and always releases the connection.
+   */
+  async transaction<T>(fn: (session: Session) => Promise<T>, options: SessionOptions = {}): Promise<T> {
+    const session = await this.session(options);
+    try {
+      const result = await fn(session);
+      await session.commit();
+      return result;
+    } catch (e) {
+      await session.rollback();
+      throw e;
+    } finally {
+      await session.close();
+    }
+  }
+
+  /** Closes the pool. Open sessions should be closed first. */
+  async close(): Promise<void> {
+    await this.#pool.end();
+  }
+}

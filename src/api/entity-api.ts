@@ -1,0 +1,146 @@
+import { DefinitionError } from '../errors/definition-error.js';
+import { NotFoundError } from '../errors/not-found-error.js';
+import { ValidationError } from '../errors/validation-error.js';
+import type { AnyEntity, FieldInput, FieldOf, FieldValue, InsertByParentValues, InsertValues, WritableField } from '../schema/entity.js';
+import type { EntityMeta } from '../schema/entity-meta.js';
+import { quoteIdentifier } from '../schema/naming.js';
+import { arrayLiteral } from '../sql/param-encoding.js';
+import { collectCascade } from '../session/cascade-delete.js';
+import type { UnitOfWork } from '../session/unit-of-work.js';
+import type { Rop } from './rop.js';
+import { type HasUnitOfWork, unitOfWorkOf } from './session-internals.js';
+
+/** Something that yields the session an API acts on: a session, or a function returning the current one. */
+export type SessionSource = HasUnitOfWork | (() => HasUnitOfWork);
+
+/**
+ * The per-entity API (the original platform's `Stk_DocApi()`): insert, load, find, delete and
+ * change rows of one entity in a session. Get one with `session.api(Doc)`, or subclass it to add
+ * domain methods.
+ *
+ * @example
+ * ```ts
+ * const docs = s.api(Doc);
+ * const doc = await docs.insert({ docNumber: 'A-1', docDate: '2026-11-21' });
+ * const same = await docs.load(doc.id);   // no statement: served from the transaction cache
+ * ```
+ */
+export class EntityApi<E extends AnyEntity> {
+  readonly #source: SessionSource;
+
+  constructor(
+    /** The entity this API serves. */
+    readonly entity: E,
+    session: SessionSource,
+  ) {
+    this.#source = session;
+  }
+
+  /** The unit of work of the session this call acts on. */
+  protected get unitOfWork(): UnitOfWork {
+    const session = typeof this.#source === 'function' ? this.#source() : this.#source;
+    const uow = session[unitOfWorkOf];
+    if (!uow.registry.has(this.meta)) {
+      throw new DefinitionError([`${this.meta.name} is not among the entities given to Database.open`]);
+    }
+    return uow;
+  }
+
+  /** Runtime metadata of the entity. */
+  get meta(): EntityMeta {
+    return this.entity.meta;
+  }
+
+  /**
+   * Inserts a row: values are validated at once, defaults applied, and the id allocated from the
+   * entity's sequence (pooled: most calls issue no statement). Written at the next flush.
+   */
+  async insert(values: InsertValues<E>): Promise<Rop<E>> {
+    return (await this.unitOfWork.insert(this.meta, values as Record<string, unknown>)) as Rop<E>;
+  }
+
+  /** Inserts a child row of `parent`'s collection: the parent-ref field is set from `parent`. */
+  async insertByParent(parent: Rop, values: InsertByParentValues<E>): Promise<Rop<E>> {
+    const relation = this.meta.parent;
+    if (!relation) throw new DefinitionError([`${this.meta.name} declares no parent; use insert()`]);
+    const parentMeta = relation.entity().meta;
+    if (parent.meta !== parentMeta) {
+      throw new ValidationError(`insertByParent: ${this.meta.name}'s parent is ${parentMeta.name}, not ${parent.meta.name}`, this.meta.name, relation.field);
+    }
+    if (!parent.exists()) throw new ValidationError(`insertByParent: ${parentMeta.name} ${parent.id} was deleted in this session`, this.meta.name, relation.field);
+    return this.insert({ ...values, [relation.field]: parent.id } as unknown as InsertValues<E>);
+  }
+
+  /**
+   * The row with this id: from the transaction cache when present (no statement), otherwise one
+   * SELECT. Throws `NOT_FOUND` when there is none (or it was deleted in this session).
+   */
+  async load(id: bigint | number): Promise<Rop<E>> {
+    const row = await this.find(id);
+    if (!row) throw new NotFoundError(this.meta.name, this.#id(id));
+    return row;
+  }
+
+  /** Like {@link load}, but undefined when the row does not exist. */
+  async find(id: bigint | number): Promise<Rop<E> | undefined> {
+    const key = this.#id(id);
+    const uow = this.unitOfWork;
+    const cached = uow.cached(this.meta, key);
+    if (cached || uow.isCached(this.meta, key)) return cached as Rop<E> | undefined;
+    const rows = await uow.loadWhere(this.meta, `t.${this.#idColumn} = $1`, [key.toString()]);
+    return rows[0] as Rop<E> | undefined;
+  }
+
+  /**
+   * Many rows by id in one statement (`= ANY($1)`) for those not cached yet, in the order given.
+   * Throws `NOT_FOUND` for the first id that does not exist; see {@link findMany} for a lenient form.
+   */
+  async loadMany(ids: readonly (bigint | number)[]): Promise<Rop<E>[]> {
+    const rows = await this.findMany(ids);
+    const missing = rows.findIndex((r) => r === undefined);
+    if (missing >= 0) throw new NotFoundError(this.meta.name, this.#id(ids[missing] as bigint | number));
+    return rows as Rop<E>[];
+  }
+
+  /** Many rows by id in one statement, undefined where a row does not exist. */
+  async findMany(ids: readonly (bigint | number)[]): Promise<(Rop<E> | undefined)[]> {
+    const keys = ids.map((id) => this.#id(id));
+    const uow = this.unitOfWork;
+    const missing = [...new Set(keys.filter((k) => !uow.isCached(this.meta, k)))];
+    if (missing.length > 0) await uow.loadWhere(this.meta, `t.${this.#idColumn} = ANY($1::int8[])`, [arrayLiteral(missing)]);
+    return keys.map((k) => uow.cached(this.meta, k) as Rop<E> | undefined);
+  }
+
+  /** Reads a field of a rop (same as `rop.get(field)`). */
+  get<K extends FieldOf<E>>(rop: Rop<E>, field: K): FieldValue<E, K> {
+    return rop.get(field);
+  }
+
+  /** Changes a field of a rop (same as `rop.set(field, value)`). */
+  set<K extends WritableField<E>>(rop: Rop<E>, field: K, value: FieldInput<E, K>): Rop<E> {
+    return rop.set(field, value);
+  }
+
+  /**
+   * Deletes rows, and with them the children of every collection declared `onDelete: 'cascade'`
+   * (re-read from the database and merged with the session, so none is missed). Deleted at the
+   * next flush, children first. Passing many rops at once reads each child level in one statement.
+   */
+  async delete(rops: Rop<E> | readonly Rop<E>[]): Promise<void> {
+    const list = Array.isArray(rops) ? (rops as readonly Rop<E>[]) : [rops as Rop<E>];
+    const uow = this.unitOfWork;
+    for (const rop of list) {
+      if (rop.meta !== this.meta) throw new ValidationError(`delete: ${rop.meta.name} ${rop.id} is not a ${this.meta.name}`, this.meta.name);
+      uow.assertAttached(rop);
+    }
+    uow.markDeleted(await collectCascade(uow, list));
+  }
+
+  get #idColumn(): string {
+    return quoteIdentifier(this.meta.id.column);
+  }
+
+  #id(id: bigint | number): bigint {
+    return this.meta.id.normalize(id) as bigint;
+  }
+}

@@ -1,0 +1,68 @@
+import { DetachedError } from '../errors/detached-error.js';
+import { ValidationError } from '../errors/validation-error.js';
+import type { AnyEntity, FieldInput, FieldOf, FieldValue, Row, WritableField } from '../schema/entity.js';
+import type { ColumnMeta } from '../schema/entity-meta.js';
+import { RowState, RowStatus } from '../session/row-state.js';
+
+/**
+ * A row object ("rop"): the handle of one row in the session's transaction cache. The same id in the
+ * same session always gives the same rop. Reads are synchronous; `set` validates at once and the
+ * change is written by the next flush.
+ *
+ * @example
+ * ```ts
+ * const doc = await s.api(Doc).load(42n);
+ * doc.get('state');            // 'draft'
+ * doc.set('state', 'approved');
+ * await s.flush();             // UPDATE doc SET state = … FROM unnest(…)
+ * ```
+ */
+export class Rop<E extends AnyEntity = AnyEntity> extends RowState {
+  /** The entity's name, for logs and errors. */
+  get entityName(): string {
+    return this.meta.name;
+  }
+
+  /** The value of a field. Throws `DETACHED` if the cache it came from was cleared. */
+  get<K extends FieldOf<E>>(field: K): FieldValue<E, K> {
+    this.#assertReadable();
+    return this.values[this.#column(field).index] as FieldValue<E, K>;
+  }
+
+  /** Changes a field: validated now (`VALIDATION`, nothing changed on failure), written at the next flush. */
+  set<K extends WritableField<E>>(field: K, value: FieldInput<E, K>): this {
+    this.owner.setValue(this, this.#column(field).index, value);
+    return this;
+  }
+
+  /** False once the row is deleted in this session (or was never persisted and then deleted). */
+  exists(): boolean {
+    this.#assertReadable();
+    return this.status === RowStatus.Loaded || this.status === RowStatus.New;
+  }
+
+  /** Whether the row was inserted in this session and not yet flushed. */
+  isNew(): boolean {
+    this.#assertReadable();
+    return this.status === RowStatus.New;
+  }
+
+  /** A plain copy of all fields. */
+  toObject(): Row<E> {
+    this.#assertReadable();
+    const out: Record<string, unknown> = {};
+    for (const c of this.meta.columns) out[c.field] = this.values[c.index];
+    return out as Row<E>;
+  }
+
+  #column(field: string): ColumnMeta {
+    const column = this.meta.field(field);
+    if (!column) throw ValidationError.unknownField(this.meta.name, field);
+    return column;
+  }
+
+  #assertReadable(): void {
+    this.owner.assertUsable();
+    if (!this.attached) throw new DetachedError(this.meta.name, this.id);
+  }
+}

@@ -1,0 +1,114 @@
+import type { AnyEntity } from '../schema/entity.js';
+import { bindNamedParams, compileNamedSql } from '../sql/named-params.js';
+import { encodeParam } from '../sql/param-encoding.js';
+import { createShapeDecoder, type Shape, type ShapeRow } from '../sql/row-shape.js';
+import type { SessionStats } from '../session/session-stats.js';
+import type { UnitOfWork } from '../session/unit-of-work.js';
+import { EntityApi } from './entity-api.js';
+import { type HasUnitOfWork, unitOfWorkOf } from './session-internals.js';
+
+/** Named SQL parameters: `{name}` in the SQL takes `params.name`. */
+export type SqlParams = Readonly<Record<string, unknown>>;
+
+/**
+ * A unit of work: one connection, one transaction at a time, a transaction cache of rops, and batched
+ * writes at flush/commit. Not safe for concurrent use from unrelated tasks; open one per request or job.
+ *
+ * @example
+ * ```ts
+ * const s = await db.session();
+ * try {
+ *   const doc = await s.api(Doc).insert({ docNumber: 'A-1', docDate: '2026-11-21' });
+ *   await s.commit();          // INSERT … SELECT * FROM unnest(…); COMMIT
+ * } finally {
+ *   await s.close();
+ * }
+ * ```
+ */
+export class Session implements HasUnitOfWork {
+  readonly [unitOfWorkOf]: UnitOfWork;
+  readonly #apis = new Map<AnyEntity, EntityApi<AnyEntity>>();
+
+  /** @internal Sessions are made by `db.session()` and `db.transaction()`. */
+  constructor(unitOfWork: UnitOfWork) {
+    this[unitOfWorkOf] = unitOfWork;
+  }
+
+  /** The entity API bound to this session (one instance per entity per session). */
+  api<E extends AnyEntity>(entity: E): EntityApi<E> {
+    let api = this.#apis.get(entity);
+    if (!api) {
+      api = new EntityApi(entity, this);
+      this.#apis.set(entity, api);
+    }
+    return api as unknown as EntityApi<E>;
+  }
+
+  /** Counters: statements sent, rows loaded and written, cells held, flushes and their time. */
+  get stats(): SessionStats {
+    return this[unitOfWorkOf].stats;
+  }
+
+  /** Cells (rows × columns) held in the transaction cache; bounded by `cellLimit`. */
+  get loadedCells(): number {
+    return this[unitOfWorkOf].stats.cells;
+  }
+
+  /**
+   * Writes pending inserts, updates and deletes inside the open transaction, in batched statements.
+   * With `clear = true` the transaction cache is emptied too and the cell counter reset; rops from
+   * before become detached.
+   */
+  flush(clear = false): Promise<void> {
+    return this[unitOfWorkOf].flush(clear);
+  }
+
+  /** Flushes, commits and clears the cache. The session can then start a new transaction. */
+  commit(): Promise<void> {
+    return this[unitOfWorkOf].commit();
+  }
+
+  /** Rolls back, clears the cache; an aborted session becomes usable again. */
+  rollback(): Promise<void> {
+    return this[unitOfWorkOf].rollback();
+  }
+
+  /** Rolls back anything uncommitted and returns the connection to the pool. */
+  close(): Promise<void> {
+    return this[unitOfWorkOf].close();
+  }
+
+  /**
+   * A relational query with typed rows and no caching. Pending changes are flushed first, so the SQL
+   * sees what the session wrote. `{name}` parameters; arrays become PostgreSQL arrays.
+   *
+   * @example
+   * ```ts
+   * const rows = await s.select('select id, qty from doc_line where id_doc = any({ids})',
+   *   { ids: [doc.id] }, { id: col.bigint(), qty: col.decimal() });
+   * ```
+   */
+  async select<S extends Shape>(sql: string, params: SqlParams, shape: S): Promise<ShapeRow<S>[]> {
+    const compiled = compileNamedSql(sql);
+    const values = bindNamedParams(compiled, params, encodeParam);
+    const uow = this[unitOfWorkOf];
+    await uow.flush();
+    const result = await uow.run((c) => c.queryArrays(compiled.text, values));
+    const decode = createShapeDecoder(shape, result.fields);
+    return result.rows.map(decode);
+  }
+
+  /**
+   * Runs a statement that returns no rows (an UPDATE, a DELETE, a DDL) after flushing pending changes,
+   * and returns the affected row count. Rows it changes that the cache holds are not refreshed:
+   * use `flush(true)` first when that matters.
+   */
+  async execute(sql: string, params: SqlParams = {}): Promise<number> {
+    const compiled = compileNamedSql(sql);
+    const values = bindNamedParams(compiled, params, encodeParam);
+    const uow = this[unitOfWorkOf];
+    await uow.flush();
+    const result = await uow.run((c) => c.query(compiled.text, values));
+    return result.rowCount ?? 0;
+  }
+}

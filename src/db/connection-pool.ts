@@ -1,0 +1,63 @@
+import pg from 'pg';
+import { Connection } from './connection.js';
+import { toCellarError } from './pg-error-converter.js';
+import type { StatementListener } from './statement-event.js';
+
+/** Pool settings passed through to node-postgres. */
+export interface PoolOptions {
+  /** Most connections open at once (default 10). Each open session holds one. */
+  readonly max?: number;
+  /** Close idle connections after this long (default 10,000 ms). */
+  readonly idleTimeoutMillis?: number;
+  /** Fail `acquire` after waiting this long for a connection (default 0: wait forever). */
+  readonly connectionTimeoutMillis?: number;
+  /** `application_name` shown in pg_stat_activity (default `cellar`). */
+  readonly applicationName?: string;
+}
+
+/** A node-postgres pool handing out counted {@link Connection}s. */
+export class ConnectionPool {
+  readonly #pool: pg.Pool;
+  readonly #listener: StatementListener | undefined;
+
+  constructor(url: string, options: PoolOptions = {}, listener?: StatementListener) {
+    this.#pool = new pg.Pool({
+      connectionString: url,
+      max: options.max ?? 10,
+      idleTimeoutMillis: options.idleTimeoutMillis ?? 10_000,
+      connectionTimeoutMillis: options.connectionTimeoutMillis ?? 0,
+      application_name: options.applicationName ?? 'cellar',
+    });
+    // An idle client that loses its server emits 'error' on the pool; without a listener Node would crash.
+    this.#pool.on('error', () => undefined);
+    this.#listener = listener;
+  }
+
+  /** Checks out a connection; release it with `connection.release()`. */
+  async acquire(): Promise<Connection> {
+    try {
+      return new Connection(await this.#pool.connect(), this.#listener);
+    } catch (e) {
+      throw toCellarError(e);
+    }
+  }
+
+  /** Runs `fn` on a checked-out connection and always releases it. */
+  async withConnection<T>(fn: (connection: Connection) => Promise<T>): Promise<T> {
+    const connection = await this.acquire();
+    let broken = false;
+    try {
+      return await fn(connection);
+    } catch (e) {
+      broken = connection.inTransaction;
+      throw e;
+    } finally {
+      connection.release(broken);
+    }
+  }
+
+  /** Closes every connection. */
+  async end(): Promise<void> {
+    await this.#pool.end();
+  }
+}

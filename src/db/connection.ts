@@ -1,0 +1,129 @@
+import type pg from 'pg';
+import { toCellarError } from './pg-error-converter.js';
+import type { StatementListener } from './statement-event.js';
+import { cellarTypeParsers } from '../sql/type-parsers.js';
+
+/** Isolation levels accepted by `begin`. */
+export type IsolationLevel = 'read committed' | 'repeatable read' | 'serializable';
+
+/** Options of {@link Connection.begin}. */
+export interface BeginOptions {
+  readonly isolation?: IsolationLevel;
+  readonly readOnly?: boolean;
+}
+
+/** The write being executed, attached to errors so the user learns which entity and rows failed. */
+export interface WriteContext {
+  readonly entity?: string;
+  readonly ids?: readonly bigint[];
+}
+
+/**
+ * One pooled PostgreSQL connection as a session uses it: every statement is counted (transaction
+ * control excluded, per DESIGN rule 11), parsed with cellar's type parsers, reported to the
+ * statement listener, and its errors converted to the `DbError` tree.
+ */
+export class Connection {
+  #statements = 0;
+  #inTransaction = false;
+  #released = false;
+  readonly #client: pg.PoolClient;
+  readonly #listener: StatementListener | undefined;
+
+  constructor(client: pg.PoolClient, listener?: StatementListener) {
+    this.#client = client;
+    this.#listener = listener;
+  }
+
+  /** Statements sent so far, BEGIN/COMMIT/ROLLBACK/SAVEPOINT/RELEASE excluded. */
+  get statements(): number {
+    return this.#statements;
+  }
+
+  /** Whether BEGIN was sent and neither COMMIT nor ROLLBACK since. */
+  get inTransaction(): boolean {
+    return this.#inTransaction;
+  }
+
+  /** The node-postgres client, for protocol-level features (cursors). Statements sent on it are not counted. */
+  get client(): pg.PoolClient {
+    return this.#client;
+  }
+
+  /** Sends one statement and returns its rows as objects. */
+  query<R extends pg.QueryResultRow = Record<string, unknown>>(text: string, values: readonly unknown[] = [], context?: WriteContext): Promise<pg.QueryResult<R>> {
+    return this.#send({ text, values: values as unknown[], types: cellarTypeParsers }, context);
+  }
+
+  /** Sends one statement and returns its rows as arrays (cheaper: no per-row object keys). */
+  queryArrays(text: string, values: readonly unknown[] = [], context?: WriteContext): Promise<pg.QueryArrayResult<unknown[]>> {
+    return this.#send({ text, values: values as unknown[], types: cellarTypeParsers, rowMode: 'array' }, context) as Promise<pg.QueryArrayResult<unknown[]>>;
+  }
+
+  /** Counts a statement sent through another channel on this connection (a cursor FETCH). */
+  countStatement(): void {
+    this.#statements++;
+  }
+
+  /** BEGIN, with the given isolation and access mode. */
+  async begin(options: BeginOptions = {}): Promise<void> {
+    const mode = [options.isolation && `ISOLATION LEVEL ${options.isolation.toUpperCase()}`, options.readOnly && 'READ ONLY'].filter(Boolean).join(' ');
+    await this.#control(mode ? `BEGIN ${mode}` : 'BEGIN');
+    this.#inTransaction = true;
+  }
+
+  /** COMMIT. */
+  async commit(): Promise<void> {
+    try {
+      await this.#control('COMMIT');
+    } finally {
+      this.#inTransaction = false;
+    }
+  }
+
+  /** ROLLBACK; a no-op outside a transaction. */
+  async rollback(): Promise<void> {
+    if (!this.#inTransaction) return;
+    try {
+      await this.#control('ROLLBACK');
+    } finally {
+      this.#inTransaction = false;
+    }
+  }
+
+  /** Returns the connection to the pool; a broken one (or one left mid-transaction) is destroyed instead. */
+  release(broken = false): void {
+    if (this.#released) return;
+    this.#released = true;
+    this.#client.release(broken || this.#inTransaction ? true : undefined);
+  }
+
+  async #control(sql: string): Promise<void> {
+    const started = performance.now();
+    try {
+      await this.#client.query(sql);
+    } catch (e) {
+      throw toCellarError(e);
+    }
+    this.#listener?.({ sql, params: [], rowCount: 0, durationMs: performance.now() - started, transactionControl: true });
+  }
+
+  async #send(config: pg.QueryConfig | pg.QueryArrayConfig, context?: WriteContext): Promise<pg.QueryResult> {
+    this.#statements++;
+    const started = this.#listener ? performance.now() : 0;
+    let result: pg.QueryResult;
+    try {
+      result = await this.#client.query(config as pg.QueryConfig);
+    } catch (e) {
+      throw toCellarError(e, context);
+    }
+    this.#listener?.({
+      sql: config.text,
+      params: config.values ?? [],
+      rowCount: result.rowCount ?? result.rows.length,
+      durationMs: performance.now() - started,
+      transactionControl: false,
+    });
+    return result;
+  }
+}

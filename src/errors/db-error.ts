@@ -1,0 +1,95 @@
+import { CellarError, type CellarErrorCode } from './cellar-error.js';
+
+/** PostgreSQL's error fields that cellar keeps on a {@link DbError}. */
+export interface DbErrorFields {
+  /** SQLSTATE, e.g. `23505`. */
+  readonly sqlState?: string;
+  readonly constraint?: string;
+  readonly detail?: string;
+  readonly table?: string;
+  readonly column?: string;
+  /** The entity whose write failed, when the failing statement was a flush write. */
+  readonly entity?: string;
+  /** Ids of the rows that statement was writing. */
+  readonly ids?: readonly bigint[];
+}
+
+/**
+ * An error reported by PostgreSQL or the connection to it, with PostgreSQL's fields kept and the
+ * driver's original error as `cause`. Subclasses name the cases callers handle differently.
+ */
+export class DbError extends CellarError implements DbErrorFields {
+  readonly code: CellarErrorCode = 'DB';
+  readonly sqlState?: string;
+  readonly constraint?: string;
+  readonly detail?: string;
+  readonly table?: string;
+  readonly column?: string;
+  readonly entity?: string;
+  readonly ids?: readonly bigint[];
+
+  constructor(message: string, fields: DbErrorFields, cause: unknown) {
+    super(message, { cause });
+    Object.assign(this, stripUndefined(fields));
+  }
+
+  /** True for the errors worth retrying the whole transaction for (deadlock, serialization failure). */
+  get transient(): boolean {
+    return false;
+  }
+}
+
+function stripUndefined(fields: DbErrorFields): Partial<DbErrorFields> {
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+}
+
+/** 23505: a unique constraint or primary key was violated. */
+export class UniqueViolationError extends DbError {
+  override readonly code = 'UNIQUE_VIOLATION' as const;
+}
+
+/** 23503: a foreign key points at a missing row, or a referenced row is being deleted. */
+export class ForeignKeyViolationError extends DbError {
+  override readonly code = 'FOREIGN_KEY_VIOLATION' as const;
+}
+
+/** 23502: NULL written to a NOT NULL column. */
+export class NotNullViolationError extends DbError {
+  override readonly code = 'NOT_NULL_VIOLATION' as const;
+}
+
+/** 23514: a CHECK constraint failed. */
+export class CheckViolationError extends DbError {
+  override readonly code = 'CHECK_VIOLATION' as const;
+}
+
+/** 40P01: PostgreSQL broke a deadlock by aborting this transaction. Retrying usually succeeds. */
+export class DeadlockError extends DbError {
+  override readonly code = 'DEADLOCK' as const;
+  override get transient(): boolean {
+    return true;
+  }
+}
+
+/** 40001: a SERIALIZABLE or REPEATABLE READ transaction could not be serialized. Retry it. */
+export class SerializationFailureError extends DbError {
+  override readonly code = 'SERIALIZATION_FAILURE' as const;
+  override get transient(): boolean {
+    return true;
+  }
+}
+
+/** 55P03: `lock_timeout` expired while waiting for a lock. */
+export class LockTimeoutError extends DbError {
+  override readonly code = 'LOCK_TIMEOUT' as const;
+}
+
+/** 57014: the statement was cancelled, usually by `statement_timeout`. */
+export class StatementTimeoutError extends DbError {
+  override readonly code = 'STATEMENT_TIMEOUT' as const;
+}
+
+/** The connection to PostgreSQL broke (08xxx, 57P01…, or a socket error). The transaction is lost. */
+export class ConnectionLostError extends DbError {
+  override readonly code = 'CONNECTION_LOST' as const;
+}

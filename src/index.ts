@@ -1,0 +1,49 @@
+// The public entry point: everything a user may import, named explicitly.
+
+export { Database, type DatabaseOptions, type SessionOptions } from './api/database.js';
+export { Session, type SqlParams } from './api/session.js';
+export { EntityApi, type SessionSource } from './api/entity-api.js';
+export { Rop } from './api/rop.js';
+
+export { defineEntity, type Entity, type AnyEntity, type EntityBase, type EntityDefinition } from './schema/entity.js';
+export type { Row, FieldOf, FieldValue, FieldInput, InsertValues, InsertByParentValues, WritableField, ParentFieldOf, ColumnsOf } from './schema/entity.js';
+export { col, type ColumnOptions, type TextOptions, type DecimalOptions, type BigintInput, type DecimalInput } from './schema/column-factories.js';
+export type { ColumnSpec, ColumnKind, AnyColumnSpec, ValueOf, InputOf } from './schema/column-spec.js';
+export { EntityMeta, type ColumnMeta, type ParentMeta, type IndexMeta } from './schema/entity-meta.js';
+export { EntityRegistry, type ChildRelation } from './schema/entity-registry.js';
+export { snakeCase } from './schema/naming.js';
+
+export type { Shape, ShapeRow } from './sql/row-shape.js';
+
+export type { PoolOptions } from './db/connection-pool.js';
+export type { IsolationLevel, BeginOptions } from './db/connection.js';
+export type { StatementEvent, StatementListener } from './db/statement-event.js';
+export { SchemaManager } from './db/schema-manager.js';
+export { startEmbeddedPostgres, type EmbeddedServer, type EmbeddedPostgresOptions } from './db/embedded-postgres-launcher.js';
+export { resolveDatabaseUrl, type ResolvedDatabase } from './db/database-url.js';
+
+export type { SessionStats } from './session/session-stats.js';
+
+export { CellarError, type CellarErrorCode } from './errors/cellar-error.js';
+export { ValidationError } from './errors/validation-error.js';
+export { NotFoundError } from './errors/not-found-error.js';
+export { CellLimitError } from './errors/cell-limit-error.js';
+export { OptimisticLockError } from './errors/optimistic-lock-error.js';
+export { SessionAbortedError } from './errors/session-aborted-error.js';
+export { SessionClosedError } from './errors/session-closed-error.js';
+export { DetachedError } from './errors/detached-error.js';
+export { SqlParamError } from './errors/sql-param-error.js';
+export { DefinitionError } from './errors/definition-error.js';
+export {
+  DbError,
+  type DbErrorFields,
+  UniqueViolationError,
+  ForeignKeyViolationError,
+  NotNullViolationError,
+  CheckViolationError,
+  DeadlockError,
+  SerializationFailureError,
+  LockTimeoutError,
+  StatementTimeoutError,
+  ConnectionLostError,
+} from './errors/db-error.js';

@@ -1,0 +1,125 @@
+import { Ajv } from 'ajv';
+import { DefinitionError } from '../errors/definition-error.js';
+import { ValidationError } from '../errors/validation-error.js';
+import type { AnyColumnSpec } from './column-spec.js';
+import type { EntityDefinition } from './entity.js';
+import { MAX_IDENTIFIER_BYTES, snakeCase } from './naming.js';
+import { createNormalizer } from './value-normalizer.js';
+
+const IDENTIFIER = '^[A-Za-z_][A-Za-z0-9_]*$';
+
+const definitionSchema = {
+  type: 'object',
+  required: ['name', 'columns'],
+  additionalProperties: false,
+  properties: {
+    name: { type: 'string', pattern: IDENTIFIER },
+    table: { type: 'string', pattern: '^[a-z_][a-z0-9_]*$' },
+    columns: {
+      type: 'object',
+      minProperties: 1,
+      propertyNames: { pattern: IDENTIFIER },
+      additionalProperties: { $ref: '#/$defs/column' },
+    },
+    parent: {
+      type: 'object',
+      required: ['entity', 'field'],
+      additionalProperties: false,
+      properties: {
+        entity: {},
+        field: { type: 'string' },
+        onDelete: { enum: ['cascade', 'restrict'] },
+      },
+    },
+    indexes: {
+      type: 'object',
+      propertyNames: { pattern: IDENTIFIER },
+      additionalProperties: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string' } },
+    },
+  },
+  $defs: {
+    column: {
+      type: 'object',
+      required: ['kind', 'nullable'],
+      additionalProperties: false,
+      properties: {
+        kind: { enum: ['id', 'ref', 'bigint', 'int', 'text', 'decimal', 'date', 'timestamptz', 'bool', 'float8', 'jsonb', 'version'] },
+        nullable: { type: 'boolean' },
+        default: {},
+        maxLength: { type: 'integer', minimum: 1, maximum: 10_485_760 },
+        enum: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string' } },
+        precision: { type: 'integer', minimum: 1, maximum: 1000 },
+        scale: { type: 'integer', minimum: 0, maximum: 1000 },
+        references: {},
+      },
+    },
+  },
+} as const;
+
+const validateShape = new Ajv({ allErrors: true, strict: true }).compile(definitionSchema);
+
+/**
+ * Checks one entity definition: its shape against the ajv schema, then what a schema cannot say
+ * (one id, options that fit the kind, defaults that fit the column, parent and index fields that
+ * exist, identifier lengths). Throws one `DefinitionError` listing every problem.
+ */
+export function checkEntityDefinition(def: EntityDefinition<Record<string, AnyColumnSpec>>): void {
+  const label = typeof def?.name === 'string' ? def.name : '(unnamed entity)';
+  if (!validateShape(def)) {
+    throw new DefinitionError(
+      (validateShape.errors ?? []).map((e) => `${label}${e.instancePath.replaceAll('/', '.')}: ${e.message ?? 'is invalid'}${e.params && 'allowedValues' in e.params ? ` (${String(e.params['allowedValues'])})` : ''}`),
+    );
+  }
+  const problems: string[] = [];
+  const columns = Object.entries(def.columns);
+  const ids = columns.filter(([, c]) => c.kind === 'id');
+  if (ids.length !== 1) problems.push(`${label}: needs exactly one col.id() column, has ${ids.length}`);
+  if (columns.filter(([, c]) => c.kind === 'version').length > 1) problems.push(`${label}: has more than one col.version() column`);
+  const table = def.table ?? snakeCase(def.name);
+  checkIdentifier(problems, `${label}: table name`, `${table}_id_seq`);
+  for (const [field, spec] of columns) problems.push(...columnProblems(label, field, spec));
+  if (def.parent) {
+    const parentColumn = def.columns[def.parent.field];
+    if (!parentColumn) problems.push(`${label}.parent: field "${def.parent.field}" is not a column`);
+    else if (parentColumn.kind !== 'ref') problems.push(`${label}.parent: field "${def.parent.field}" must be a col.ref(...) to the parent entity`);
+    else if (typeof def.parent.entity !== 'function' && typeof parentColumn.references !== 'function' && parentColumn.references !== def.parent.entity) {
+      problems.push(`${label}.parent: field "${def.parent.field}" references ${parentColumn.references?.name}, not the parent ${def.parent.entity.name}`);
+    }
+  }
+  for (const [name, fields] of Object.entries(def.indexes ?? {})) {
+    for (const f of fields) if (!(f in def.columns)) problems.push(`${label}.indexes.${name}: field "${f}" is not a column`);
+    checkIdentifier(problems, `${label}.indexes.${name}`, `${table}_${snakeCase(name)}_idx`);
+  }
+  if (problems.length > 0) throw new DefinitionError(problems);
+}
+
+function columnProblems(label: string, field: string, spec: AnyColumnSpec): string[] {
+  const problems: string[] = [];
+  const at = `${label}.columns.${field}`;
+  checkIdentifier(problems, at, snakeCase(field));
+  if ((spec.maxLength !== undefined || spec.enum !== undefined) && spec.kind !== 'text') problems.push(`${at}: maxLength and enum apply to col.text only`);
+  if ((spec.precision !== undefined || spec.scale !== undefined) && spec.kind !== 'decimal') problems.push(`${at}: precision and scale apply to col.decimal only`);
+  if (spec.scale !== undefined && (spec.precision === undefined || spec.scale > spec.precision)) problems.push(`${at}: scale needs a precision at least as large`);
+  if (spec.kind === 'ref' && spec.references === undefined) problems.push(`${at}: col.ref needs the referenced entity`);
+  if (spec.enum && spec.maxLength !== undefined) {
+    for (const e of spec.enum) if ([...e].length > spec.maxLength) problems.push(`${at}: enum value "${e}" is longer than maxLength ${spec.maxLength}`);
+  }
+  if (spec.default !== undefined) {
+    if (spec.kind === 'id' || spec.kind === 'version') problems.push(`${at}: ${spec.kind} columns take no default`);
+    else {
+      try {
+        createNormalizer(label, field, spec)(spec.default);
+      } catch (e) {
+        if (!(e instanceof ValidationError)) throw e;
+        problems.push(`${at}: default ${e.message.slice(label.length + field.length + 3)}`);
+      }
+    }
+  }
+  return problems;
+}
+
+function checkIdentifier(problems: string[], at: string, identifier: string): void {
+  if (Buffer.byteLength(identifier) > MAX_IDENTIFIER_BYTES) {
+    problems.push(`${at}: identifier "${identifier}" is longer than PostgreSQL's ${MAX_IDENTIFIER_BYTES} bytes; shorten the name`);
+  }
+}

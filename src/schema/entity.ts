@@ -1,0 +1,94 @@
+import type { AnyColumnSpec, InputOf, IsGenerated, IsOptional, ValueOf } from './column-spec.js';
+import { checkEntityDefinition } from './definition-checks.js';
+import { EntityMeta } from './entity-meta.js';
+
+/** The object given to {@link defineEntity}. */
+export interface EntityDefinition<C extends Record<string, AnyColumnSpec>, P extends keyof C & string = keyof C & string> {
+  /** Entity name, PascalCase by convention; the table defaults to its snake_case (`DocLine` → `doc_line`). */
+  readonly name: string;
+  /** Table name, when it must differ from the snake_case name. */
+  readonly table?: string;
+  readonly columns: C;
+  /**
+   * This entity is a child in a parent/child collection: `field` is its `col.ref(parent)` column.
+   * `onDelete: 'cascade'` makes `delete(parent)` delete the children too; the default, `'restrict'`,
+   * leaves them and lets the foreign key refuse the parent's deletion.
+   */
+  readonly parent?: {
+    readonly entity: EntityBase | (() => EntityBase);
+    readonly field: P;
+    readonly onDelete?: 'cascade' | 'restrict';
+  };
+  /** Transactional indexes: a name and the fields forming the key. Each also gets a database index. */
+  readonly indexes?: Readonly<Record<string, readonly (keyof C & string)[]>>;
+}
+
+/** What every entity has at run time, whatever its columns. */
+export interface EntityBase {
+  readonly name: string;
+  readonly meta: EntityMeta;
+}
+
+/** An entity made by {@link defineEntity}; `C` carries the column types for the compiler. */
+export interface Entity<C extends Record<string, AnyColumnSpec> = Record<string, AnyColumnSpec>, P extends string = string> extends EntityBase {
+  readonly columns: C;
+  /** Phantom field: the parent-ref field name, for `insertByParent` typing. Never set at run time. */
+  readonly __parentField?: P;
+}
+
+/** Any entity. */
+export type AnyEntity = Entity<Record<string, AnyColumnSpec>, string>;
+
+/** The column specs of an entity. */
+export type ColumnsOf<E extends AnyEntity> = E['columns'];
+
+/** Field names of an entity. */
+export type FieldOf<E extends AnyEntity> = keyof E['columns'] & string;
+
+/** A full row of an entity as TypeScript values. */
+export type Row<E extends AnyEntity> = { -readonly [K in FieldOf<E>]: ValueOf<E['columns'][K]> };
+
+/** The value type of one field. */
+export type FieldValue<E extends AnyEntity, K extends FieldOf<E>> = ValueOf<E['columns'][K]>;
+
+type GeneratedFields<E extends AnyEntity> = { [K in FieldOf<E>]: IsGenerated<E['columns'][K]> extends true ? K : never }[FieldOf<E>];
+type OptionalFields<E extends AnyEntity> = { [K in FieldOf<E>]: IsOptional<E['columns'][K]> extends true ? K : never }[FieldOf<E>];
+
+/** What `insert` and `set` accept for one field (wider than {@link FieldValue} for bigint and decimal). */
+export type FieldInput<E extends AnyEntity, K extends FieldOf<E>> = InputOf<E['columns'][K]>;
+
+/** Values accepted by `insert`: required fields must be given; id and version never are. */
+export type InsertValues<E extends AnyEntity> = {
+  [K in Exclude<FieldOf<E>, OptionalFields<E> | GeneratedFields<E>>]: FieldInput<E, K>;
+} & { [K in Exclude<OptionalFields<E>, GeneratedFields<E>>]?: FieldInput<E, K> };
+
+/** The parent-ref field of a child entity (never for an entity without `parent`). */
+export type ParentFieldOf<E extends AnyEntity> = E extends Entity<Record<string, AnyColumnSpec>, infer P> ? P : never;
+
+/** Values accepted by `insertByParent`: as for `insert`, without the parent-ref field. */
+export type InsertByParentValues<E extends AnyEntity> = Omit<InsertValues<E>, ParentFieldOf<E>>;
+
+/** Fields that `set` may change (everything but id and version). */
+export type WritableField<E extends AnyEntity> = Exclude<FieldOf<E>, GeneratedFields<E>>;
+
+/**
+ * Declares an entity: its table, typed columns, parent relation and transactional indexes. The
+ * definition is checked at once; every problem found is reported together in a `DefinitionError`.
+ *
+ * @example
+ * ```ts
+ * const DocLine = defineEntity({
+ *   name: 'DocLine',
+ *   parent: { entity: Doc, field: 'idDoc', onDelete: 'cascade' },
+ *   columns: { id: col.id(), idDoc: col.ref(Doc), qty: col.decimal({ precision: 18, scale: 3 }) },
+ *   indexes: { byItem: ['idItem'] },
+ * });
+ * ```
+ */
+export function defineEntity<const C extends Record<string, AnyColumnSpec>, const P extends keyof C & string = never>(
+  definition: EntityDefinition<C, P>,
+): Entity<C, P> {
+  checkEntityDefinition(definition as unknown as EntityDefinition<Record<string, AnyColumnSpec>>);
+  const meta = new EntityMeta(definition.name, definition.table, definition.columns, definition.parent, definition.indexes);
+  return Object.freeze({ name: definition.name, columns: definition.columns, meta });
+}

@@ -1,0 +1,70 @@
+import { arrayElementType } from '../schema/ddl.js';
+import type { ColumnMeta, EntityMeta } from '../schema/entity-meta.js';
+import { quoteIdentifier as q } from '../schema/naming.js';
+
+/**
+ * The SQL cellar generates for one entity, built once per entity and reused: column lists, and the
+ * batched insert/update/delete statements that take one array parameter per column through unnest
+ * (so PostgreSQL's 65,535 bind-parameter limit never applies, and the plan is the same for any row count).
+ */
+export class EntityStatements {
+  readonly table: string;
+  /** `"id", "doc_number", …` in column order. */
+  readonly selectList: string;
+  /** `SELECT <all columns> FROM <table> t` — rows come back in `meta.columns` order. */
+  readonly selectFrom: string;
+  readonly insert: string;
+  readonly delete: string;
+  readonly #updates = new Map<string, string>();
+
+  constructor(readonly meta: EntityMeta) {
+    this.table = q(meta.table);
+    this.selectList = meta.columns.map((c) => `t.${q(c.column)}`).join(', ');
+    this.selectFrom = `SELECT ${this.selectList} FROM ${this.table} t`;
+    const all = meta.columns;
+    this.insert =
+      `INSERT INTO ${this.table} (${all.map((c) => q(c.column)).join(', ')}) ` +
+      `SELECT * FROM unnest(${all.map((c, i) => `$${i + 1}::${arrayElementType(c)}[]`).join(', ')})`;
+    const id = q(meta.id.column);
+    const version = meta.versionIndex >= 0 ? q((meta.columns[meta.versionIndex] as ColumnMeta).column) : undefined;
+    this.delete = version
+      ? `DELETE FROM ${this.table} t USING unnest($1::int8[], $2::int4[]) AS u(id, v) WHERE t.${id} = u.id AND t.${version} = u.v`
+      : `DELETE FROM ${this.table} t WHERE t.${id} = ANY($1::int8[])`;
+  }
+
+  /** `UPDATE … FROM unnest(…)` writing only `columns` (and bumping the version, checked against the old one). */
+  update(columns: readonly number[]): string {
+    const key = columns.join(',');
+    let sql = this.#updates.get(key);
+    if (sql) return sql;
+    const { meta } = this;
+    const cols = columns.map((i) => meta.columns[i] as ColumnMeta);
+    const id = q(meta.id.column);
+    const sets = cols.map((c, i) => `${q(c.column)} = u.c${i}`);
+    const arrays = ['$1::int8[]', ...cols.map((c, i) => `$${i + 2}::${arrayElementType(c)}[]`)];
+    const names = ['id', ...cols.map((_, i) => `c${i}`)];
+    let where = `t.${id} = u.id`;
+    if (meta.versionIndex >= 0) {
+      const version = q((meta.columns[meta.versionIndex] as ColumnMeta).column);
+      sets.push(`${version} = t.${version} + 1`);
+      arrays.push(`$${cols.length + 2}::int4[]`);
+      names.push('v');
+      where += ` AND t.${version} = u.v`;
+    }
+    sql = `UPDATE ${this.table} t SET ${sets.join(', ')} FROM unnest(${arrays.join(', ')}) AS u(${names.join(', ')}) WHERE ${where}`;
+    this.#updates.set(key, sql);
+    return sql;
+  }
+}
+
+const cache = new WeakMap<EntityMeta, EntityStatements>();
+
+/** The statements of an entity (built on first use). */
+export function statementsFor(meta: EntityMeta): EntityStatements {
+  let statements = cache.get(meta);
+  if (!statements) {
+    statements = new EntityStatements(meta);
+    cache.set(meta, statements);
+  }
+  return statements;
+}

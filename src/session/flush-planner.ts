@@ -1,0 +1,57 @@
+import type { EntityMeta } from '../schema/entity-meta.js';
+import type { EntityRegistry } from '../schema/entity-registry.js';
+import type { ChangeTracker } from './change-tracker.js';
+import { type RowState, RowStatus } from './row-state.js';
+
+/** One batched write: a kind of change to one entity, for rows sorted by id. */
+export interface WriteOperation {
+  readonly kind: 'insert' | 'update' | 'delete';
+  readonly meta: EntityMeta;
+  /** Rows sorted by id, so that concurrent flushes lock rows in the same order and cannot deadlock. */
+  readonly rows: readonly RowState[];
+  /** For updates: the changed column indexes, shared by every row of the operation. */
+  readonly columns: readonly number[];
+}
+
+/**
+ * Turns the tracked changes into writes in an order the foreign keys accept: inserts with referenced
+ * entities first, then updates (grouped by the set of changed columns, writing only those), then
+ * deletes with referencing entities first.
+ */
+export function planFlush(tracker: ChangeTracker, registry: EntityRegistry): WriteOperation[] {
+  const inserts: WriteOperation[] = [];
+  const updates: WriteOperation[] = [];
+  const deletes: WriteOperation[] = [];
+  for (const meta of registry.writeOrder) {
+    const newRows: RowState[] = [];
+    const deletedRows: RowState[] = [];
+    const byColumns = new Map<string, { columns: number[]; rows: RowState[] }>();
+    for (const row of tracker.rowsOf(meta)) {
+      if (row.status === RowStatus.New) newRows.push(row);
+      else if (row.status === RowStatus.Deleted) deletedRows.push(row);
+      else if (row.status === RowStatus.Loaded && row.dirty) {
+        const columns = changedColumns(row.dirty);
+        const key = columns.join(',');
+        const group = byColumns.get(key);
+        if (group) group.rows.push(row);
+        else byColumns.set(key, { columns, rows: [row] });
+      }
+    }
+    if (newRows.length > 0) inserts.push({ kind: 'insert', meta, rows: sortById(newRows), columns: [] });
+    for (const { columns, rows } of byColumns.values()) updates.push({ kind: 'update', meta, rows: sortById(rows), columns });
+    if (deletedRows.length > 0) deletes.push({ kind: 'delete', meta, rows: sortById(deletedRows), columns: [] });
+  }
+  return [...inserts, ...updates, ...deletes.reverse()];
+}
+
+function changedColumns(dirty: readonly boolean[]): number[] {
+  const columns: number[] = [];
+  dirty.forEach((isDirty, i) => isDirty && columns.push(i));
+  return columns;
+}
+
+function sortById(rows: RowState[]): RowState[] {
+  let sorted = true;
+  for (let i = 1; i < rows.length && sorted; i++) sorted = (rows[i - 1] as RowState).id < (rows[i] as RowState).id;
+  return sorted ? rows : rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}

@@ -1,0 +1,52 @@
+import type { EntityMeta } from '../schema/entity-meta.js';
+import type { CellCounter } from './cell-counter.js';
+import { type RowOwner, type RowState, RowStatus } from './row-state.js';
+import type { SessionCounters } from './session-stats.js';
+import type { TransactionCache } from './transaction-cache.js';
+
+/** Creates the row object of a cached row; the api layer supplies one that builds `Rop`s. */
+export type RowFactory = (owner: RowOwner, meta: EntityMeta, values: unknown[], status: RowStatus) => RowState;
+
+/** How database rows meet rows already in the cache. */
+export type MergeMode =
+  /** Cached rows win as they are (load, byParent). */
+  | 'keep'
+  /** Clean cached rows take the database values; changed rows keep the session's values (refresh*). */
+  | 'refresh';
+
+/**
+ * Turns database rows (arrays in column order) into cached rows, through the identity map: a row
+ * already cached is returned as it is (or refreshed when clean), a row deleted in the session is left
+ * out, and the cell limit is checked for the new rows before any of them is created.
+ */
+export class RowMaterializer {
+  constructor(
+    private readonly owner: RowOwner,
+    private readonly cache: TransactionCache,
+    private readonly cells: CellCounter,
+    private readonly counters: SessionCounters,
+    private readonly createRow: RowFactory,
+  ) {}
+
+  materialize(meta: EntityMeta, dbRows: readonly unknown[][], mode: MergeMode): RowState[] {
+    const cached = this.cache.rowsOf(meta);
+    const idIndex = meta.idIndex;
+    let fresh = 0;
+    for (const values of dbRows) if (!cached.has(values[idIndex] as bigint)) fresh++;
+    this.cells.reserve(fresh * meta.columns.length);
+    this.counters.rowsLoaded += dbRows.length;
+    const out: RowState[] = [];
+    for (const values of dbRows) {
+      const existing = cached.get(values[idIndex] as bigint);
+      if (existing === undefined) {
+        const row = this.createRow(this.owner, meta, values, RowStatus.Loaded);
+        this.cache.add(row);
+        out.push(row);
+      } else if (existing.status === RowStatus.Loaded || existing.status === RowStatus.New) {
+        if (mode === 'refresh' && existing.status === RowStatus.Loaded && existing.dirty === null) existing.values = values;
+        out.push(existing);
+      }
+    }
+    return out;
+  }
+}

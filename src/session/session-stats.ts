@@ -1,0 +1,25 @@
+/** Counters of one session, read through `session.stats`. */
+export interface SessionStats {
+  /** SQL statements sent (BEGIN, COMMIT, ROLLBACK, SAVEPOINT, RELEASE excluded). Assert on it to catch N+1. */
+  readonly statements: number;
+  /** Rows read from the database into the transaction cache. */
+  readonly rowsLoaded: number;
+  /** Rows written by flushes (inserted + updated + deleted). */
+  readonly rowsWritten: number;
+  /** Cells (rows × columns) held in the transaction cache now. */
+  readonly cells: number;
+  /** Flushes that wrote something. */
+  readonly flushes: number;
+  /** Time spent writing in those flushes, in milliseconds. */
+  readonly flushTimeMs: number;
+}
+
+/** The mutable counters behind {@link SessionStats}. */
+export class SessionCounters {
+  rowsLoaded = 0;
+  rowsWritten = 0;
+  flushes = 0;
+  flushTimeMs = 0;
+  /** Statements of connections this session already released. */
+  statementsBefore = 0;
+}

@@ -1,0 +1,317 @@
+import type { BeginOptions, Connection } from '../db/connection.js';
+import type { ConnectionPool } from '../db/connection-pool.js';
+import { DbError } from '../errors/db-error.js';
+import { DetachedError } from '../errors/detached-error.js';
+import { SessionAbortedError } from '../errors/session-aborted-error.js';
+import { SessionClosedError } from '../errors/session-closed-error.js';
+import { ValidationError } from '../errors/validation-error.js';
+import type { ColumnMeta, EntityMeta } from '../schema/entity-meta.js';
+import type { EntityRegistry } from '../schema/entity-registry.js';
+import { CellCounter } from './cell-counter.js';
+import { ChangeTracker } from './change-tracker.js';
+import { statementsFor } from './entity-statements.js';
+import { FlushWriter } from './flush-writer.js';
+import { planFlush } from './flush-planner.js';
+import { IdAllocator } from './id-allocator.js';
+import { type MergeMode, type RowFactory, RowMaterializer } from './row-materializer.js';
+import { type RowOwner, type RowState, RowStatus } from './row-state.js';
+import { SessionCounters, type SessionStats } from './session-stats.js';
+import { TransactionCache } from './transaction-cache.js';
+
+/** Settings of one unit of work. */
+export interface UnitOfWorkOptions extends BeginOptions {
+  /** Most cells the transaction cache may hold (default 1,000,000). */
+  readonly cellLimit?: number;
+  /** Rows per flush statement (default 10,000). */
+  readonly writeChunkSize?: number;
+}
+
+type State = 'open' | 'aborted' | 'closed';
+
+/**
+ * The unit of work behind a `Session`: one pooled connection (taken on first use, transaction begun
+ * lazily), the transaction cache, the cell counter, change tracking, id pools and the flush. It is a
+ * thin coordinator; each role lives in its own class.
+ */
+export class UnitOfWork implements RowOwner {
+  #epoch = 0;
+  #state: State = 'open';
+  #abortCause: unknown;
+  #connection: Promise<Connection> | undefined;
+  #connectionNow: Connection | undefined;
+  #beginning: Promise<void> | undefined;
+  readonly #cache = new TransactionCache();
+  readonly #tracker = new ChangeTracker();
+  readonly #ids = new IdAllocator();
+  readonly #counters = new SessionCounters();
+  readonly #cells: CellCounter;
+  readonly #writer: FlushWriter;
+  readonly #materializer: RowMaterializer;
+  readonly #createRow: RowFactory;
+
+  constructor(
+    readonly registry: EntityRegistry,
+    private readonly pool: ConnectionPool,
+    createRow: RowFactory,
+    private readonly options: UnitOfWorkOptions = {},
+  ) {
+    this.#cells = new CellCounter(options.cellLimit ?? 1_000_000);
+    this.#writer = new FlushWriter(options.writeChunkSize ?? 10_000);
+    this.#materializer = new RowMaterializer(this, this.#cache, this.#cells, this.#counters, createRow);
+    this.#createRow = createRow;
+  }
+
+  get epoch(): number {
+    return this.#epoch;
+  }
+
+  get stats(): SessionStats {
+    const c = this.#counters;
+    return {
+      statements: c.statementsBefore + (this.#connectionNow?.statements ?? 0),
+      rowsLoaded: c.rowsLoaded,
+      rowsWritten: c.rowsWritten,
+      cells: this.#cells.cells,
+      flushes: c.flushes,
+      flushTimeMs: c.flushTimeMs,
+    };
+  }
+
+  /** Throws unless calls are allowed: `SESSION_ABORTED` after a failed statement, `SESSION_CLOSED` after close. */
+  assertUsable(): void {
+    if (this.#state === 'open') return;
+    throw this.#state === 'closed' ? new SessionClosedError() : new SessionAbortedError(this.#abortCause);
+  }
+
+  /** Throws `DETACHED` for a row of an earlier cache epoch. */
+  assertAttached(row: RowState): void {
+    if (row.epoch !== this.#epoch) throw new DetachedError(row.meta.name, row.id);
+  }
+
+  /**
+   * Runs `fn` on the session's connection inside its transaction (begun now if needed). A database
+   * error aborts the session: PostgreSQL refuses every later statement of that transaction anyway.
+   */
+  async run<T>(fn: (connection: Connection) => Promise<T>): Promise<T> {
+    this.assertUsable();
+    const connection = await this.#transaction();
+    try {
+      return await fn(connection);
+    } catch (e) {
+      if (e instanceof DbError) this.#abort(e);
+      throw e;
+    }
+  }
+
+  /** The cached row, unless it is deleted in this session. */
+  cached(meta: EntityMeta, id: bigint): RowState | undefined {
+    const row = this.#cache.get(meta, id);
+    return row && (row.status === RowStatus.Loaded || row.status === RowStatus.New) ? row : undefined;
+  }
+
+  /** All cached rows of an entity, including deleted ones (check `status`). */
+  cachedRowsOf(meta: EntityMeta): ReadonlyMap<bigint, RowState> {
+    return this.#cache.rowsOf(meta);
+  }
+
+  /** Whether the id is cached with any status (deleted included): then the database is not asked. */
+  isCached(meta: EntityMeta, id: bigint): boolean {
+    return this.#cache.get(meta, id) !== undefined;
+  }
+
+  /** Loads rows by a WHERE clause over alias `t` (one statement) and merges them into the cache. */
+  async loadWhere(meta: EntityMeta, where: string, values: readonly unknown[], mode: MergeMode = 'keep'): Promise<RowState[]> {
+    const result = await this.run((c) => c.queryArrays(`${statementsFor(meta).selectFrom} WHERE ${where}`, values));
+    return this.#materializer.materialize(meta, result.rows, mode);
+  }
+
+  /** Builds a new row from user values (validated, defaults applied), gives it an id and caches it. */
+  async insert(meta: EntityMeta, input: Readonly<Record<string, unknown>>): Promise<RowState> {
+    this.assertUsable();
+    const values = newRowValues(meta, input);
+    this.#cells.reserve(meta.columns.length);
+    let id = this.#ids.take(meta);
+    while (id === undefined) {
+      try {
+        await this.run((c) => this.#ids.refill(meta, c));
+      } catch (e) {
+        this.#cells.release(meta.columns.length);
+        throw e;
+      }
+      id = this.#ids.take(meta);
+    }
+    values[meta.idIndex] = id;
+    const row = this.#createRow(this, meta, values, RowStatus.New);
+    this.#cache.add(row);
+    this.#tracker.track(row);
+    return row;
+  }
+
+  /** {@link RowOwner.setValue}: validates, stores, and marks the column dirty. */
+  setValue(row: RowState, columnIndex: number, value: unknown): void {
+    this.assertUsable();
+    this.assertAttached(row);
+    const column = row.meta.columns[columnIndex] as ColumnMeta;
+    if (row.status === RowStatus.Deleted || row.status === RowStatus.Gone) {
+      throw new ValidationError(`${row.meta.name} ${row.id} was deleted in this session; it cannot be changed`, row.meta.name, column.field);
+    }
+    if (column.spec.kind === 'id' || column.spec.kind === 'version') {
+      throw ValidationError.badValue(row.meta.name, column.field, `is generated by cellar and cannot be set`);
+    }
+    const normalized = column.normalize(value);
+    const old = row.values[columnIndex];
+    if (old === normalized || (old instanceof Date && normalized instanceof Date && old.getTime() === normalized.getTime())) return;
+    row.values[columnIndex] = normalized;
+    if (row.status === RowStatus.Loaded) {
+      (row.dirty ??= new Array<boolean>(row.meta.columns.length).fill(false))[columnIndex] = true;
+      this.#tracker.track(row);
+    }
+  }
+
+  /** Marks rows deleted (cascades are resolved by the caller); an unflushed insert simply disappears. */
+  markDeleted(rows: Iterable<RowState>): void {
+    this.assertUsable();
+    for (const row of rows) {
+      if (row.status === RowStatus.New) {
+        row.status = RowStatus.Gone;
+        this.#cache.remove(row);
+        this.#tracker.untrack(row);
+        this.#cells.release(row.meta.columns.length);
+      } else if (row.status === RowStatus.Loaded) {
+        row.status = RowStatus.Deleted;
+        this.#tracker.track(row);
+      }
+    }
+  }
+
+  /** Writes pending changes inside the transaction; with `clear`, also empties the cache (rops detach). */
+  async flush(clear = false): Promise<void> {
+    this.assertUsable();
+    const plan = planFlush(this.#tracker, this.registry);
+    if (plan.length > 0) {
+      const started = performance.now();
+      try {
+        await this.run((c) => this.#writer.execute(plan, c));
+      } catch (e) {
+        this.#abort(e);
+        throw e;
+      }
+      for (const op of plan) {
+        this.#counters.rowsWritten += op.rows.length;
+        for (const row of op.rows) this.#markFlushed(row, op.kind);
+      }
+      this.#tracker.clear();
+      this.#counters.flushes++;
+      this.#counters.flushTimeMs += performance.now() - started;
+    }
+    if (clear) this.#clear();
+  }
+
+  /** Flushes, commits, and clears the cache. The session may then start a new transaction. */
+  async commit(): Promise<void> {
+    await this.flush();
+    const connection = this.#connectionNow;
+    if (connection?.inTransaction) {
+      try {
+        await connection.commit();
+      } catch (e) {
+        this.#abort(e);
+        throw e;
+      }
+    }
+    this.#clear();
+  }
+
+  /** Rolls back, clears the cache, and makes an aborted session usable again. */
+  async rollback(): Promise<void> {
+    if (this.#state === 'closed') return;
+    const connection = this.#connectionNow;
+    try {
+      await connection?.rollback();
+    } catch {
+      // The connection is broken; drop it so the next statement takes a fresh one.
+      this.#dropConnection(true);
+    } finally {
+      this.#state = 'open';
+      this.#abortCause = undefined;
+      this.#clear();
+    }
+  }
+
+  /** Rolls back anything uncommitted and returns the connection to the pool. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#state === 'closed') return;
+    await this.rollback();
+    this.#dropConnection(false);
+    this.#state = 'closed';
+  }
+
+  #markFlushed(row: RowState, kind: 'insert' | 'update' | 'delete'): void {
+    if (kind === 'delete') {
+      row.status = RowStatus.Gone;
+      this.#cache.remove(row);
+      this.#cells.release(row.meta.columns.length);
+      return;
+    }
+    const versionIndex = row.meta.versionIndex;
+    if (kind === 'update' && versionIndex >= 0) row.values[versionIndex] = (row.values[versionIndex] as number) + 1;
+    row.status = RowStatus.Loaded;
+    row.dirty = null;
+  }
+
+  #clear(): void {
+    this.#epoch++;
+    this.#cache.clear();
+    this.#tracker.clear();
+    this.#cells.reset();
+  }
+
+  #abort(cause: unknown): void {
+    if (this.#state === 'open') {
+      this.#state = 'aborted';
+      this.#abortCause = cause;
+    }
+  }
+
+  async #transaction(): Promise<Connection> {
+    this.#connection ??= this.pool.acquire().then(
+      (c) => (this.#connectionNow = c),
+      (e: unknown) => {
+        this.#connection = undefined;
+        throw e;
+      },
+    );
+    const connection = await this.#connection;
+    if (!connection.inTransaction) {
+      this.#beginning ??= connection.begin(this.options).finally(() => (this.#beginning = undefined));
+      await this.#beginning;
+    }
+    return connection;
+  }
+
+  #dropConnection(broken: boolean): void {
+    const connection = this.#connectionNow;
+    if (!connection) return;
+    this.#counters.statementsBefore += connection.statements;
+    connection.release(broken);
+    this.#connection = undefined;
+    this.#connectionNow = undefined;
+  }
+}
+
+/** The value array of a new row: every given field validated, the others defaulted, generated ones set. */
+function newRowValues(meta: EntityMeta, input: Readonly<Record<string, unknown>>): unknown[] {
+  for (const key of Object.keys(input)) if (!meta.field(key)) throw ValidationError.unknownField(meta.name, key);
+  const values = new Array<unknown>(meta.columns.length);
+  for (const column of meta.columns) {
+    const given = input[column.field];
+    const kind = column.spec.kind;
+    if (kind === 'id') continue;
+    if (kind === 'version') values[column.index] = 1;
+    else if (given !== undefined) values[column.index] = column.normalize(given);
+    else if (column.defaultValue !== undefined) values[column.index] = typeof column.defaultValue === 'object' ? structuredClone(column.defaultValue) : column.defaultValue;
+    else if (column.spec.nullable) values[column.index] = null;
+    else throw ValidationError.badValue(meta.name, column.field, 'is required');
+  }
+  return values;
+}

@@ -1,0 +1,65 @@
+import { SqlParamError } from '../errors/sql-param-error.js';
+
+/**
+ * Converts a JavaScript value to what node-postgres sends as a text parameter. bigint is sent
+ * exactly; arrays become PostgreSQL array literals (nested arrays become multi-dimensional);
+ * Date is sent as ISO-8601 UTC; plain objects as JSON.
+ */
+export function encodeParam(value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  switch (typeof value) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+      return value;
+    case 'bigint':
+      return value.toString();
+    default:
+      if (Array.isArray(value)) return arrayLiteral(value);
+      if (value instanceof Date) return value.toISOString();
+      if (Buffer.isBuffer(value)) return value;
+      return toJson(value);
+  }
+}
+
+/** `{1,2,NULL}`, `{"a","b \"q\""}`: the text form of a PostgreSQL array. */
+export function arrayLiteral(values: readonly unknown[]): string {
+  let out = '{';
+  for (let i = 0; i < values.length; i++) {
+    if (i > 0) out += ',';
+    out += arrayElement(values[i]);
+  }
+  return `${out}}`;
+}
+
+function arrayElement(v: unknown): string {
+  if (v === null || v === undefined) return 'NULL';
+  switch (typeof v) {
+    case 'number':
+    case 'bigint':
+      return String(v);
+    case 'boolean':
+      return v ? 't' : 'f';
+    case 'string':
+      return quoteElement(v);
+    default:
+      if (Array.isArray(v)) return arrayLiteral(v);
+      if (v instanceof Date) return quoteElement(v.toISOString());
+      return quoteElement(toJson(v));
+  }
+}
+
+const NEEDS_ESCAPE = /[\\"]/;
+
+/** Always quoted, so that empty strings, 'NULL', spaces and braces survive. */
+export function quoteElement(s: string): string {
+  return NEEDS_ESCAPE.test(s) ? `"${s.replace(/[\\"]/g, '\\$&')}"` : `"${s}"`;
+}
+
+function toJson(value: unknown): string {
+  try {
+    return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+  } catch (e) {
+    throw new SqlParamError(`a parameter cannot be sent as JSON: ${(e as Error).message}`);
+  }
+}
