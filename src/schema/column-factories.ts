@@ -1,4 +1,4 @@
-import type { ColumnSpec } from './column-spec.js';
+import type { AnyColumnSpec, ColumnSpec } from './column-spec.js';
 import type { EntityBase } from './entity.js';
 
 /** Options every column accepts. */
@@ -42,6 +42,17 @@ function spec<R extends ColumnSpec<unknown, boolean, false, unknown>>(kind: Colu
 }
 
 /**
+ * `jsonb` column. Overloads instead of an inferred options type, because callers give `T` explicitly
+ * and TypeScript cannot then infer the options' literal type.
+ */
+function jsonb<T = unknown>(options: { readonly nullable: true; readonly default?: T | null }): ColumnSpec<T | null, true, false, T | null>;
+function jsonb<T = unknown>(options: { readonly nullable?: false; readonly default: T }): ColumnSpec<T, true, false, T>;
+function jsonb<T = unknown>(options?: { readonly nullable?: false }): ColumnSpec<T, false, false, T>;
+function jsonb(options?: ColumnOptions<unknown>): AnyColumnSpec {
+  return spec('jsonb', options);
+}
+
+/**
  * Column factories for {@link defineEntity}.
  *
  * @example
@@ -78,7 +89,7 @@ export const col = {
   /** `float8`, as a finite `number`. */
   float8: <const O extends ColumnOptions<number> = object>(options?: O): Spec<O, number> => spec('float8', options),
   /** `jsonb`; `T` is the shape you promise to store (not checked beyond JSON-serializability). */
-  jsonb: <T = unknown, const O extends ColumnOptions<T> = object>(options?: O): Spec<O, T> => spec('jsonb', options),
+  jsonb,
   /** `int4` optimistic-lock version, starting at 1, checked and incremented by every flush write. */
   version: (): ColumnSpec<number, true, true, number> => Object.freeze({ kind: 'version', nullable: false }),
 };
