@@ -49,6 +49,7 @@ export class Database {
   readonly #pool: ConnectionPool;
   readonly #registry: EntityRegistry;
   readonly #options: DatabaseOptions;
+  readonly #open = new Set<Session>();
 
   private constructor(pool: ConnectionPool, registry: EntityRegistry, options: DatabaseOptions) {
     this.#pool = pool;
@@ -89,7 +90,9 @@ export class Database {
       writeChunkSize: this.#options.writeChunkSize,
       ...options,
     });
-    return new Session(uow);
+    const session = new Session(uow, () => this.#open.delete(session));
+    this.#open.add(session);
+    return session;
   }
 
   /**
@@ -110,8 +113,9 @@ export class Database {
     }
   }
 
-  /** Closes the pool. Open sessions should be closed first. */
+  /** Closes every session still open (rolling back what they did not commit), then the pool. */
   async close(): Promise<void> {
+    await Promise.allSettled([...this.#open].map((s) => s.close()));
     await this.#pool.end();
   }
 }

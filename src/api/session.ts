@@ -28,10 +28,12 @@ export type SqlParams = Readonly<Record<string, unknown>>;
 export class Session implements HasUnitOfWork {
   readonly [unitOfWorkOf]: UnitOfWork;
   readonly #apis = new Map<AnyEntity, EntityApi<AnyEntity>>();
+  readonly #onClose: () => void;
 
   /** @internal Sessions are made by `db.session()` and `db.transaction()`. */
-  constructor(unitOfWork: UnitOfWork) {
+  constructor(unitOfWork: UnitOfWork, onClose: () => void = () => undefined) {
     this[unitOfWorkOf] = unitOfWork;
+    this.#onClose = onClose;
   }
 
   /** The entity API bound to this session (one instance per entity per session). */
@@ -74,8 +76,12 @@ export class Session implements HasUnitOfWork {
   }
 
   /** Rolls back anything uncommitted and returns the connection to the pool. */
-  close(): Promise<void> {
-    return this[unitOfWorkOf].close();
+  async close(): Promise<void> {
+    try {
+      await this[unitOfWorkOf].close();
+    } finally {
+      this.#onClose();
+    }
   }
 
   /**
