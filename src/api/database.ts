@@ -18,7 +18,7 @@ export interface DatabaseOptions {
   readonly entities: readonly EntityBase[];
   /** Most cells a session's transaction cache may hold (default 1,000,000). */
   readonly cellLimit?: number;
-  /** Rows per flush statement (default 10,000). */
+  /** Rows per flush statement (default 50,000). */
   readonly writeChunkSize?: number;
   /** node-postgres pool settings. */
   readonly pool?: PoolOptions;

@@ -6,6 +6,7 @@ import type { EntityMeta } from '../schema/entity-meta.js';
 import { quoteIdentifier } from '../schema/naming.js';
 import { arrayLiteral } from '../sql/param-encoding.js';
 import { collectCascade } from '../session/cascade-delete.js';
+import { RowStatus } from '../session/row-state.js';
 import type { UnitOfWork } from '../session/unit-of-work.js';
 import type { Rop } from './rop.js';
 import { type HasUnitOfWork, unitOfWorkOf } from './session-internals.js';
@@ -55,20 +56,28 @@ export class EntityApi<E extends AnyEntity> {
    * Inserts a row: values are validated at once, defaults applied, and the id allocated from the
    * entity's sequence (pooled: most calls issue no statement). Written at the next flush.
    */
-  async insert(values: InsertValues<E>): Promise<Rop<E>> {
-    return (await this.unitOfWork.insert(this.meta, values as Record<string, unknown>)) as Rop<E>;
+  insert(values: InsertValues<E>): Promise<Rop<E>> {
+    try {
+      return this.unitOfWork.insert(this.meta, values as Record<string, unknown>) as Promise<Rop<E>>;
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   /** Inserts a child row of `parent`'s collection: the parent-ref field is set from `parent`. */
-  async insertByParent(parent: Rop, values: InsertByParentValues<E>): Promise<Rop<E>> {
-    const relation = this.meta.parent;
-    if (!relation) throw new DefinitionError([`${this.meta.name} declares no parent; use insert()`]);
-    const parentMeta = relation.entity().meta;
-    if (parent.meta !== parentMeta) {
-      throw new ValidationError(`insertByParent: ${this.meta.name}'s parent is ${parentMeta.name}, not ${parent.meta.name}`, this.meta.name, relation.field);
+  insertByParent(parent: Rop, values: InsertByParentValues<E>): Promise<Rop<E>> {
+    try {
+      const relation = this.meta.parent;
+      if (!relation) throw new DefinitionError([`${this.meta.name} declares no parent; use insert()`]);
+      const parentMeta = relation.entity().meta;
+      if (parent.meta !== parentMeta) {
+        throw new ValidationError(`insertByParent: ${this.meta.name}'s parent is ${parentMeta.name}, not ${parent.meta.name}`, this.meta.name, relation.field);
+      }
+      if (!parent.exists()) throw new ValidationError(`insertByParent: ${parentMeta.name} ${parent.id} was deleted in this session`, this.meta.name, relation.field);
+      return this.unitOfWork.insert(this.meta, values as Record<string, unknown>, relation.columnIndex, parent.id) as Promise<Rop<E>>;
+    } catch (e) {
+      return Promise.reject(e);
     }
-    if (!parent.exists()) throw new ValidationError(`insertByParent: ${parentMeta.name} ${parent.id} was deleted in this session`, this.meta.name, relation.field);
-    return this.insert({ ...values, [relation.field]: parent.id } as unknown as InsertValues<E>);
   }
 
   /**
@@ -104,11 +113,27 @@ export class EntityApi<E extends AnyEntity> {
 
   /** Many rows by id in one statement, undefined where a row does not exist. */
   async findMany(ids: readonly (bigint | number)[]): Promise<(Rop<E> | undefined)[]> {
-    const keys = ids.map((id) => this.#id(id));
     const uow = this.unitOfWork;
-    const missing = [...new Set(keys.filter((k) => !uow.isCached(this.meta, k)))];
-    if (missing.length > 0) await uow.loadWhere(this.meta, `t.${this.#idColumn} = ANY($1::int8[])`, [arrayLiteral(missing)]);
-    return keys.map((k) => uow.cached(this.meta, k) as Rop<E> | undefined);
+    const meta = this.meta;
+    const cached = uow.cachedRowsOf(meta);
+    const found = new Array<Rop<E> | undefined>(ids.length);
+    const missing: bigint[] = [];
+    const missingAt: number[] = [];
+    for (let i = 0; i < ids.length; i++) {
+      const raw = ids[i] as bigint | number;
+      const key = typeof raw === 'bigint' ? raw : this.#id(raw);
+      const row = cached.get(key);
+      if (row === undefined) {
+        missing.push(key);
+        missingAt.push(i);
+      } else if (row.status === RowStatus.Loaded || row.status === RowStatus.New) found[i] = row as Rop<E>;
+    }
+    if (missing.length > 0) {
+      for (const key of missing) this.#id(key); // range check before anything is sent
+      await uow.loadWhere(meta, `t.${this.#idColumn} = ANY($1::int8[])`, [arrayLiteral(missing)]);
+      for (let j = 0; j < missingAt.length; j++) found[missingAt[j] as number] = uow.cached(meta, missing[j] as bigint) as Rop<E> | undefined;
+    }
+    return found;
   }
 
   /** Reads a field of a rop (same as `rop.get(field)`). */

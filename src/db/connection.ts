@@ -15,7 +15,8 @@ export interface BeginOptions {
 /** The write being executed, attached to errors so the user learns which entity and rows failed. */
 export interface WriteContext {
   readonly entity?: string;
-  readonly ids?: readonly bigint[];
+  /** The ids the statement writes; called only when it fails, to keep the hot path free of copies. */
+  readonly ids?: () => readonly bigint[];
 }
 
 /**
@@ -115,7 +116,7 @@ export class Connection {
     try {
       result = await this.#client.query(config as pg.QueryConfig);
     } catch (e) {
-      throw toCellarError(e, context);
+      throw toCellarError(e, context && { entity: context.entity, ids: context.ids?.() });
     }
     this.#listener?.({
       sql: config.text,

@@ -40,8 +40,11 @@ function converterFor(spec: AnyColumnSpec, fail: (problem: string) => never): No
       return (v) => toInt4(v, fail);
     case 'text':
       return textConverter(spec, fail);
-    case 'decimal':
-      return (v) => toDecimal(v, spec, fail);
+    case 'decimal': {
+      // Values already in PostgreSQL's canonical form (the common case in batch jobs) skip the parser.
+      const canonical = canonicalDecimalPattern(spec);
+      return (v) => (typeof v === 'string' && canonical?.test(v) ? v : toDecimal(v, spec, fail));
+    }
     case 'date':
       return (v) => toDate(v, fail);
     case 'timestamptz':
@@ -82,6 +85,16 @@ function textConverter(spec: AnyColumnSpec, fail: (p: string) => never): Normali
     if (allowed && !allowed.has(v)) return fail(`"${v.slice(0, 60)}" is not one of ${[...allowed].map((e) => `"${e}"`).join(', ')}`);
     return v;
   };
+}
+
+/** Matches text exactly as PostgreSQL prints numeric(p,s): no sign on zero, no leading zeros, s decimals. */
+function canonicalDecimalPattern(spec: AnyColumnSpec): RegExp | undefined {
+  if (spec.precision === undefined) return undefined;
+  const scale = spec.scale ?? 0;
+  const intDigits = spec.precision - scale;
+  const fraction = scale > 0 ? `\\.\\d{${scale}}` : '';
+  const nonZero = intDigits > 0 ? `-?[1-9]\\d{0,${intDigits - 1}}${fraction}` : undefined;
+  return new RegExp(`^(?:${nonZero ? `${nonZero}|` : ''}0${fraction})$`);
 }
 
 function toDecimal(v: unknown, spec: AnyColumnSpec, fail: (p: string) => never): string {

