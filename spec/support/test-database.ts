@@ -8,6 +8,7 @@ import { Database, type DatabaseOptions, type EntityBase, resolveDatabaseUrl, ty
 let serverStop: (() => Promise<void>) | undefined;
 let adminUrl: string | undefined;
 let testUrl: string | undefined;
+const scratch: string[] = [];
 const testDbName = `cellar_test_${process.pid}_${Date.now().toString(36)}`;
 
 export async function startTestServer(): Promise<void> {
@@ -28,10 +29,23 @@ export async function stopTestServer(): Promise<void> {
   if (adminUrl) {
     const admin = new pg.Client({ connectionString: adminUrl });
     await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${testDbName} WITH (FORCE)`);
+    for (const name of [testDbName, ...scratch]) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.end();
   }
   await serverStop?.();
+}
+
+/** An extra empty database on the test server (dropped at the end of the run); returns its URL. */
+export async function scratchDatabaseUrl(label: string): Promise<string> {
+  const name = `${testDbName}_${label}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  scratch.push(name);
+  const url = new URL(adminUrl as string);
+  url.pathname = `/${name}`;
+  return url.toString();
 }
 
 /** URL of this run's database. */
