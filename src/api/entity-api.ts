@@ -130,8 +130,14 @@ export class EntityApi<E extends AnyEntity> {
     }
     if (missing.length > 0) {
       for (const key of missing) this.#id(key); // range check before anything is sent
-      await uow.loadWhere(meta, `t.${this.#idColumn} = ANY($1::int8[])`, [arrayLiteral(missing)]);
-      for (let j = 0; j < missingAt.length; j++) found[missingAt[j] as number] = uow.cached(meta, missing[j] as bigint) as Rop<E> | undefined;
+      const absentSince = uow.cacheChanges(meta);
+      const rows = await uow.loadWhere(meta, `t.${this.#idColumn} = ANY($1::int8[])`, [arrayLiteral(missing)], 'keep', absentSince);
+      // The index scan usually returns rows in the order asked; then no lookup is needed to place them.
+      let inOrder = rows.length === missing.length;
+      for (let j = 0; inOrder && j < rows.length; j++) inOrder = (rows[j] as Rop<E>).id === missing[j];
+      for (let j = 0; j < missingAt.length; j++) {
+        found[missingAt[j] as number] = (inOrder ? rows[j] : uow.cached(meta, missing[j] as bigint)) as Rop<E> | undefined;
+      }
     }
     return found;
   }

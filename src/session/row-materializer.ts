@@ -28,7 +28,12 @@ export class RowMaterializer {
     private readonly createRow: RowFactory,
   ) {}
 
-  materialize(meta: EntityMeta, dbRows: readonly unknown[][], mode: MergeMode): RowState[] {
+  /**
+   * `absentSince`: the cache's change counter at the moment the caller saw none of these ids cached.
+   * If nothing entered since, the per-row identity lookup is skipped (a `loadMany` of fresh ids).
+   */
+  materialize(meta: EntityMeta, dbRows: readonly unknown[][], mode: MergeMode, absentSince?: number): RowState[] {
+    if (absentSince !== undefined && absentSince === this.cache.changesOf(meta)) return this.#materializeFresh(meta, dbRows);
     const cached = this.cache.rowsOf(meta);
     const idIndex = meta.idIndex;
     const width = meta.columns.length;
@@ -59,6 +64,18 @@ export class RowMaterializer {
       }
     }
     if (reserved === dbRows.length * width) this.cells.release(reused * width);
+    return out;
+  }
+
+  #materializeFresh(meta: EntityMeta, dbRows: readonly unknown[][]): RowState[] {
+    this.cells.reserve(dbRows.length * meta.columns.length);
+    this.counters.rowsLoaded += dbRows.length;
+    const out = new Array<RowState>(dbRows.length);
+    for (let i = 0; i < dbRows.length; i++) {
+      const row = this.createRow(this.owner, meta, dbRows[i] as unknown[], RowStatus.Loaded);
+      this.cache.add(row);
+      out[i] = row;
+    }
     return out;
   }
 }

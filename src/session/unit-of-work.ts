@@ -119,10 +119,19 @@ export class UnitOfWork implements RowOwner {
     return this.#cache.get(meta, id) !== undefined;
   }
 
-  /** Loads rows by a WHERE clause over alias `t` (one statement) and merges them into the cache. */
-  async loadWhere(meta: EntityMeta, where: string, values: readonly unknown[], mode: MergeMode = 'keep'): Promise<RowState[]> {
+  /**
+   * Loads rows by a WHERE clause over alias `t` (one statement) and merges them into the cache.
+   * `absentSince`: see {@link RowMaterializer.materialize}; pass {@link cacheChanges} taken when the
+   * caller established that none of the rows it asks for is cached.
+   */
+  async loadWhere(meta: EntityMeta, where: string, values: readonly unknown[], mode: MergeMode = 'keep', absentSince?: number): Promise<RowState[]> {
     const result = await this.run((c) => c.queryArrays(`${statementsFor(meta).selectFrom} WHERE ${where}`, values));
-    return this.#materializer.materialize(meta, result.rows, mode);
+    return this.#materializer.materialize(meta, result.rows, mode, absentSince);
+  }
+
+  /** The cache's change counter for an entity (see {@link loadWhere}). */
+  cacheChanges(meta: EntityMeta): number {
+    return this.#cache.changesOf(meta);
   }
 
   /**
