@@ -167,4 +167,34 @@ describe('unit of work: insert, update, delete, flush, commit', () => {
     expect(await countRows('doc', `id = ${id}`)).to.equal(0);
     expect(await countRows('doc_line', `id_doc = ${id}`)).to.equal(0);
   });
+
+  it('deleting rows inserted in the session writes nothing for them, children included', async () => {
+    const s = await db.session();
+    const doc = await s.api(Doc).insert({ docNumber: 'gone', docDate: '2026-11-21' });
+    const line = await s.api(DocLine).insertByParent(doc, { nOrder: 1, idItem: 1n, qty: '1' });
+    const before = s.stats.statements;
+    await s.api(Doc).delete(doc);
+    expect(line.exists()).to.equal(false);
+    await s.commit();
+    expect(s.stats.statements - before).to.equal(0);
+    await s.close();
+    expect(await countRows('doc', "doc_number = 'gone'")).to.equal(0);
+  });
+
+  it('a cascade finds children flushed earlier, children added in the session, and grandchildren', async () => {
+    const s = await db.session();
+    const doc = await s.api(Doc).insert({ docNumber: 'tree', docDate: '2026-11-21' });
+    const first = await s.api(DocLine).insertByParent(doc, { nOrder: 1, idItem: 1n, qty: '1' });
+    await s.api(Lot).insertByParent(first, { lotCode: 'a', qty: '1' });
+    await s.commit();
+    const reloaded = await s.api(Doc).load(doc.id);
+    await s.api(DocLine).insertByParent(reloaded, { nOrder: 2, idItem: 1n, qty: '1' });
+    const before = s.stats.statements;
+    await s.api(Doc).delete(reloaded);
+    expect(s.stats.statements - before).to.equal(2); // lines of the doc, lots of those lines
+    await s.commit();
+    await s.close();
+    expect(await countRows('doc_line', `id_doc = ${doc.id}`)).to.equal(0);
+    expect(await countRows('lot', `id_line = ${first.id}`)).to.equal(0);
+  });
 });

@@ -28,12 +28,25 @@ export class Connection {
   #statements = 0;
   #inTransaction = false;
   #released = false;
+  #broken: unknown;
   readonly #client: pg.PoolClient;
   readonly #listener: StatementListener | undefined;
 
   constructor(client: pg.PoolClient, listener?: StatementListener) {
     this.#client = client;
     this.#listener = listener;
+    // A checked-out client whose server goes away emits 'error'; unhandled, it would crash the process.
+    // Remember it: the next statement fails with CONNECTION_LOST and release() destroys the client.
+    client.on('error', this.#onError);
+  }
+
+  readonly #onError = (error: unknown): void => {
+    this.#broken ??= error;
+  };
+
+  /** Whether the connection broke (its server went away, or a protocol error). */
+  get broken(): boolean {
+    return this.#broken !== undefined;
   }
 
   /** Statements sent so far, BEGIN/COMMIT/ROLLBACK/SAVEPOINT/RELEASE excluded. */
@@ -96,7 +109,8 @@ export class Connection {
   release(broken = false): void {
     if (this.#released) return;
     this.#released = true;
-    this.#client.release(broken || this.#inTransaction ? true : undefined);
+    this.#client.off('error', this.#onError);
+    this.#client.release(broken || this.broken || this.#inTransaction ? true : undefined);
   }
 
   async #control(sql: string): Promise<void> {
