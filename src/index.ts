@@ -2,6 +2,10 @@
 
 export { Database, type DatabaseOptions, type SessionOptions } from './api/database.js';
 export { Session, type SqlParams } from './api/session.js';
+export { ObjectQuery } from './api/object-query.js';
+export type { WhereFilters, FilterOperators } from './api/where-filters.js';
+export { TxIndex, type IndexKeyInput, type IndexKeyPart } from './api/tx-index.js';
+export type { StreamOptions } from './api/row-stream.js';
 export { EntityApi, type SessionSource } from './api/entity-api.js';
 export { Rop } from './api/rop.js';
 

@@ -23,7 +23,7 @@ export const DocLine = defineEntity({
     qty: col.decimal({ precision: 18, scale: 3 }),
     note: col.text({ nullable: true }),
   },
-  indexes: { byItem: ['idItem'] },
+  indexes: { byItem: ['idItem'], byDocItem: ['idDoc', 'idItem'] },
 });
 
 export const Lot = defineEntity({

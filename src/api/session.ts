@@ -5,6 +5,8 @@ import { createShapeDecoder, type Shape, type ShapeRow } from '../sql/row-shape.
 import type { SessionStats } from '../session/session-stats.js';
 import type { UnitOfWork } from '../session/unit-of-work.js';
 import { EntityApi } from './entity-api.js';
+import { ObjectQuery } from './object-query.js';
+import { streamRows, type StreamOptions } from './row-stream.js';
 import { type HasUnitOfWork, unitOfWorkOf } from './session-internals.js';
 
 /** Named SQL parameters: `{name}` in the SQL takes `params.name`. */
@@ -109,6 +111,32 @@ export class Session implements HasUnitOfWork {
    * and returns the affected row count. Rows it changes that the cache holds are not refreshed:
    * use `flush(true)` first when that matters.
    */
+  /**
+   * Streams a relational query's typed rows in batches through a cursor, in flat memory. Pending
+   * changes are flushed first. Other statements of the session may run between rows (see
+   * docs/collections-and-queries.md); an early `break` closes the cursor.
+   *
+   * @example
+   * ```ts
+   * for await (const r of s.stream('select id, qty from doc_line', {}, { id: col.bigint(), qty: col.decimal() })) { … }
+   * ```
+   */
+  async *stream<S extends Shape>(sql: string, params: SqlParams, shape: S, options: StreamOptions = {}): AsyncGenerator<ShapeRow<S>, void, undefined> {
+    const compiled = compileNamedSql(sql);
+    const values = bindNamedParams(compiled, params, encodeParam);
+    const uow = this[unitOfWorkOf];
+    await uow.flush();
+    yield* streamRows(uow, compiled.text, values, shape, options);
+  }
+
+  /**
+   * An object query over an entity: `where`, `whereSql`, `orderBy`, `limit`, `offset`, `batchIn`,
+   * then `all()`, `first()` or `count()`. Results enter the transaction cache.
+   */
+  query<E extends AnyEntity>(entity: E): ObjectQuery<E> {
+    return new ObjectQuery(entity, () => this[unitOfWorkOf]);
+  }
+
   async execute(sql: string, params: SqlParams = {}): Promise<number> {
     const compiled = compileNamedSql(sql);
     const values = bindNamedParams(compiled, params, encodeParam);

@@ -31,12 +31,14 @@ async function childrenOf(uow: UnitOfWork, child: EntityMeta, columnIndex: numbe
   const persisted = parents.filter((p) => p.status === RowStatus.Loaded).map((p) => p.id);
   if (persisted.length > 0) {
     const column = quoteIdentifier((child.columns[columnIndex] as ColumnMeta).column);
-    await uow.loadWhere(child, `t.${column} = ANY($1::int8[])`, [arrayLiteral(persisted)]);
+    await uow.loadWhere(child, `t.${column} = ANY($1::int8[])`, [arrayLiteral(persisted)], 'refresh');
   }
-  const parentIds = new Set(parents.map((p) => p.id));
+  // Every child of these parents is now cached: the database's, and the session's under their in-session parent.
+  const index = uow.indexFor(child, [columnIndex]);
   const found: RowState[] = [];
-  for (const row of uow.cachedRowsOf(child).values()) {
-    if ((row.status === RowStatus.Loaded || row.status === RowStatus.New) && parentIds.has(row.values[columnIndex] as bigint)) found.push(row);
+  for (const parent of parents) {
+    index.markLoaded(parent.id);
+    found.push(...index.live(parent.id));
   }
   return found;
 }

@@ -59,7 +59,7 @@ export class RowMaterializer {
       }
       reused++;
       if (existing.status === RowStatus.Loaded || existing.status === RowStatus.New) {
-        if (mode === 'refresh' && existing.status === RowStatus.Loaded && existing.dirty === null) existing.values = values;
+        if (mode === 'refresh' && existing.status === RowStatus.Loaded && existing.dirty === null) this.cache.replaceValues(existing, values);
         out.push(existing);
       }
     }

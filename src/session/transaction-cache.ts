@@ -1,15 +1,21 @@
 import type { EntityMeta } from '../schema/entity-meta.js';
+import { CacheIndex } from './cache-index.js';
+import type { IndexKey } from './index-key.js';
 import type { RowState } from './row-state.js';
 
 interface EntityRows {
   readonly rows: Map<bigint, RowState>;
   /** Incremented by every add and remove: lets a loader know that nothing entered since it looked. */
   changes: number;
+  /** Indexes over these rows, created on first use of a collection or transactional index. */
+  readonly indexes: CacheIndex[];
 }
 
 /**
  * The identity map: one row object per (entity, id) for the life of a cache epoch. Rows deleted in
  * the session stay in it (as Deleted) so that later reads keep them out, until the flush removes them.
+ * It also keeps the entity's {@link CacheIndex}es in step with every add, remove and key change;
+ * entities nobody indexes pay nothing for them.
  */
 export class TransactionCache {
   readonly #entities = new Map<EntityMeta, EntityRows>();
@@ -33,11 +39,41 @@ export class TransactionCache {
     const entry = this.#of(row.meta);
     entry.rows.set(row.values[row.meta.idIndex] as bigint, row);
     entry.changes++;
+    for (const index of entry.indexes) index.add(row);
   }
 
   remove(row: RowState): void {
     const entry = this.#entities.get(row.meta);
-    if (entry?.rows.delete(row.id)) entry.changes++;
+    if (!entry?.rows.delete(row.id)) return;
+    entry.changes++;
+    for (const index of entry.indexes) index.remove(row);
+  }
+
+  /** The index of an entity over these columns, created (from the rows cached now) on first use. */
+  indexFor(meta: EntityMeta, columns: readonly number[]): CacheIndex {
+    const entry = this.#of(meta);
+    let index = entry.indexes.find((i) => i.columns.length === columns.length && i.columns.every((c, k) => c === columns[k]));
+    if (!index) {
+      index = new CacheIndex(meta, columns);
+      for (const row of entry.rows.values()) index.add(row);
+      entry.indexes.push(index);
+    }
+    return index;
+  }
+
+  /** Re-files a row under its new key after `set()` changed column `columnIndex` from `oldValue`. */
+  valueChanged(row: RowState, columnIndex: number, oldValue: unknown): void {
+    const entry = this.#entities.get(row.meta);
+    if (!entry) return;
+    for (const index of entry.indexes) if (index.covers(columnIndex)) index.move(row, index.keyBefore(row, columnIndex, oldValue));
+  }
+
+  /** Replaces a cached row's values with fresher ones from the database, re-filing it in the indexes. */
+  replaceValues(row: RowState, values: unknown[]): void {
+    const indexes = this.#entities.get(row.meta)?.indexes ?? [];
+    const oldKeys = indexes.map((index) => index.keyOfRow(row));
+    row.values = values;
+    indexes.forEach((index, i) => index.move(row, oldKeys[i] as IndexKey));
   }
 
   /** Number of rows held, over all entities. */
@@ -54,7 +90,7 @@ export class TransactionCache {
   #of(meta: EntityMeta): EntityRows {
     let entry = this.#entities.get(meta);
     if (!entry) {
-      entry = { rows: new Map(), changes: 0 };
+      entry = { rows: new Map(), changes: 0, indexes: [] };
       this.#entities.set(meta, entry);
     }
     return entry;

@@ -7,6 +7,7 @@ import { SessionClosedError } from '../errors/session-closed-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import type { ColumnMeta, EntityMeta } from '../schema/entity-meta.js';
 import type { EntityRegistry } from '../schema/entity-registry.js';
+import type { CacheIndex } from './cache-index.js';
 import { CellCounter } from './cell-counter.js';
 import { ChangeTracker } from './change-tracker.js';
 import { statementsFor } from './entity-statements.js';
@@ -40,6 +41,7 @@ export class UnitOfWork implements RowOwner {
   #connection: Promise<Connection> | undefined;
   #connectionNow: Connection | undefined;
   #beginning: Promise<void> | undefined;
+  #transactions = 0;
   readonly #cache = new TransactionCache();
   readonly #tracker = new ChangeTracker();
   readonly #ids = new IdAllocator();
@@ -75,6 +77,16 @@ export class UnitOfWork implements RowOwner {
       flushes: c.flushes,
       flushTimeMs: c.flushTimeMs,
     };
+  }
+
+  /** Changes whenever a transaction begins or ends: a cursor knows its transaction ended when this changed. */
+  get transactionNumber(): number {
+    return this.#transactions;
+  }
+
+  /** Whether calls are allowed now (not aborted, not closed). */
+  get usable(): boolean {
+    return this.#state === 'open';
   }
 
   /** Throws unless calls are allowed: `SESSION_ABORTED` after a failed statement, `SESSION_CLOSED` after close. */
@@ -127,6 +139,11 @@ export class UnitOfWork implements RowOwner {
   async loadWhere(meta: EntityMeta, where: string, values: readonly unknown[], mode: MergeMode = 'keep', absentSince?: number): Promise<RowState[]> {
     const result = await this.run((c) => c.queryArrays(`${statementsFor(meta).selectFrom} WHERE ${where}`, values));
     return this.#materializer.materialize(meta, result.rows, mode, absentSince);
+  }
+
+  /** The cache index of an entity over these columns (built on first use). */
+  indexFor(meta: EntityMeta, columns: readonly number[]): CacheIndex {
+    return this.#cache.indexFor(meta, columns);
   }
 
   /** The cache's change counter for an entity (see {@link loadWhere}). */
@@ -189,6 +206,7 @@ export class UnitOfWork implements RowOwner {
     const old = row.values[columnIndex];
     if (old === normalized || (old instanceof Date && normalized instanceof Date && old.getTime() === normalized.getTime())) return;
     row.values[columnIndex] = normalized;
+    this.#cache.valueChanged(row, columnIndex, old);
     if (row.status === RowStatus.Loaded) {
       (row.dirty ??= new Array<boolean>(row.meta.columns.length).fill(false))[columnIndex] = true;
       this.#tracker.track(row);
@@ -243,6 +261,8 @@ export class UnitOfWork implements RowOwner {
       } catch (e) {
         this.#abort(e);
         throw e;
+      } finally {
+        this.#transactions++;
       }
     }
     this.#clear();
@@ -258,6 +278,7 @@ export class UnitOfWork implements RowOwner {
       // The connection is broken; drop it so the next statement takes a fresh one.
       this.#dropConnection(true);
     } finally {
+      this.#transactions++;
       this.#state = 'open';
       this.#abortCause = undefined;
       this.#clear();
@@ -309,7 +330,16 @@ export class UnitOfWork implements RowOwner {
     );
     const connection = await this.#connection;
     if (!connection.inTransaction) {
-      this.#beginning ??= connection.begin(this.options).finally(() => (this.#beginning = undefined));
+      this.#beginning ??= connection.begin(this.options).then(
+        () => {
+          this.#transactions++;
+          this.#beginning = undefined;
+        },
+        (e: unknown) => {
+          this.#beginning = undefined;
+          throw e;
+        },
+      );
       await this.#beginning;
     }
     return connection;

@@ -1,0 +1,65 @@
+import { arrayElementType } from '../schema/ddl.js';
+import type { ColumnMeta } from '../schema/entity-meta.js';
+import { quoteIdentifier as q } from '../schema/naming.js';
+import { chunk } from '../sql/chunks.js';
+import { arrayLiteral, encodeParam } from '../sql/param-encoding.js';
+import type { CacheIndex } from './cache-index.js';
+import type { IndexKey } from './index-key.js';
+import { type RowState, RowStatus } from './row-state.js';
+import type { UnitOfWork } from './unit-of-work.js';
+
+/** Keys sent per `queryKeys` statement: far below any driver or server limit, one array per column. */
+const KEYS_PER_STATEMENT = 50_000;
+
+/**
+ * Reads rows by index key (a collection's parent id, or a transactional index key) and records the
+ * key as loaded, following DESIGN rules 1–3:
+ * - `rowsByKey` reads a key once; later calls are served from the cache index (no statement);
+ * - with `refresh`, it always reads, and merges: changed rows keep the session's values, deleted ones
+ *   stay out, new ones are included, rows new in the database appear;
+ * - `loadKeys` reads every key not loaded yet in one statement, keys with no rows included.
+ */
+export class KeyedLoader {
+  constructor(private readonly uow: UnitOfWork) {}
+
+  async rowsByKey(index: CacheIndex, keyValues: readonly unknown[], refresh: boolean): Promise<RowState[]> {
+    const key = index.keyOf(keyValues);
+    if (!refresh && index.isLoaded(key)) return index.live(key);
+    const where = index.columns.map((c, i) => `t.${q(this.#column(index, c).column)} = $${i + 1}::${arrayElementType(this.#column(index, c))}`).join(' AND ');
+    const fromDb = await this.uow.loadWhere(index.meta, `${where} ORDER BY t.${q(index.meta.id.column)}`, keyValues.map(encodeParam), refresh ? 'refresh' : 'keep');
+    index.markLoaded(key);
+    const live = index.live(key);
+    if (!refresh) return live;
+    // A clean row the database no longer files under this key was moved or deleted by someone else.
+    const returned = new Set(fromDb);
+    return live.filter((row) => returned.has(row) || row.status === RowStatus.New || row.dirty !== null);
+  }
+
+  /** Marks a key loaded without reading it (a parent inserted in this session has no rows in the database). */
+  markLoaded(index: CacheIndex, keyValues: readonly unknown[]): void {
+    index.markLoaded(index.keyOf(keyValues));
+  }
+
+  /** Loads every key not loaded yet: one statement per 50,000 keys; afterwards each is served from the cache. */
+  async loadKeys(index: CacheIndex, keys: readonly (readonly unknown[])[]): Promise<void> {
+    const pending = new Map<IndexKey, readonly unknown[]>();
+    for (const values of keys) {
+      const key = index.keyOf(values);
+      if (!index.isLoaded(key)) pending.set(key, values);
+    }
+    for (const part of chunk([...pending], KEYS_PER_STATEMENT)) {
+      const columns = index.columns.map((c) => this.#column(index, c));
+      const arrays = columns.map((_, i) => arrayLiteral(part.map(([, values]) => values[i])));
+      const where =
+        columns.length === 1
+          ? `t.${q((columns[0] as ColumnMeta).column)} = ANY($1::${arrayElementType(columns[0] as ColumnMeta)}[])`
+          : `(${columns.map((c) => `t.${q(c.column)}`).join(', ')}) IN (SELECT * FROM unnest(${columns.map((c, i) => `$${i + 1}::${arrayElementType(c)}[]`).join(', ')}))`;
+      await this.uow.loadWhere(index.meta, where, arrays);
+      for (const [key] of part) index.markLoaded(key);
+    }
+  }
+
+  #column(index: CacheIndex, columnIndex: number): ColumnMeta {
+    return index.meta.columns[columnIndex] as ColumnMeta;
+  }
+}
