@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { Database, type Rop } from '../src/index.js';
 import { type Comparison, time } from './harness.js';
-import { BenchDoc, BenchLine } from './model.js';
+import { BenchDoc, BenchLine, BenchLot } from './model.js';
 
 const DOCS = 5000;
 const LINES_PER_DOC = 20;
@@ -11,7 +11,7 @@ const LINES_PER_DOC = 20;
  * techniques (unnest inserts, UPDATE … FROM unnest, = ANY selects).
  */
 export async function coreScenarios(url: string, runs: number): Promise<Comparison[]> {
-  const db = await Database.open({ url, entities: [BenchDoc, BenchLine] });
+  const db = await Database.open({ url, entities: [BenchDoc, BenchLine, BenchLot] });
   await db.schema.drop();
   await db.schema.create();
   const pool = new pg.Pool({ connectionString: url, max: 2 });
@@ -45,7 +45,7 @@ export async function coreScenarios(url: string, runs: number): Promise<Comparis
 }
 
 async function truncate(pool: pg.Pool): Promise<void> {
-  await pool.query('TRUNCATE bench_line, bench_doc');
+  await pool.query('TRUNCATE bench_lot, bench_line, bench_doc');
   await pool.query('VACUUM ANALYZE bench_line');
   await pool.query('VACUUM ANALYZE bench_doc');
 }

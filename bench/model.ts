@@ -22,4 +22,16 @@ export const BenchLine = defineEntity({
     qty: col.decimal({ precision: 18, scale: 3 }),
     price: col.decimal({ precision: 18, scale: 2 }),
   },
+  indexes: { byItem: ['idItem'] },
+});
+
+export const BenchLot = defineEntity({
+  name: 'BenchLot',
+  parent: { entity: BenchLine, field: 'idLine', onDelete: 'cascade' },
+  columns: {
+    id: col.id(),
+    idLine: col.ref(BenchLine),
+    lotCode: col.text(),
+    qty: col.decimal({ precision: 18, scale: 3 }),
+  },
 });

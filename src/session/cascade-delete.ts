@@ -37,8 +37,7 @@ async function childrenOf(uow: UnitOfWork, child: EntityMeta, columnIndex: numbe
   const index = uow.indexFor(child, [columnIndex]);
   const found: RowState[] = [];
   for (const parent of parents) {
-    index.markLoaded(parent.id);
-    found.push(...index.live(parent.id));
+    index.markLoadedAndAppend(parent.id, found);
   }
   return found;
 }

@@ -25,12 +25,13 @@ export async function eagerLoad(uow: UnitOfWork, rootMeta: EntityMeta, roots: re
     const toRead = parents.filter((p) => p.status === RowStatus.Loaded && !index.isLoaded(p.id)).map((p) => p.id);
     const column = q((child.columns[relation.columnIndex] as ColumnMeta).column);
     for (const ids of chunk(toRead, PARENTS_PER_STATEMENT)) {
-      await uow.loadWhere(child, `t.${column} = ANY($1::int8[])`, [arrayLiteral(ids)]);
+      // When no row of the child entity is cached yet, every row read is fresh: skip the identity lookups.
+      const absentSince = uow.cachedRowsOf(child).size === 0 ? uow.cacheChanges(child) : undefined;
+      await uow.loadWhere(child, `t.${column} = ANY($1::int8[])`, [arrayLiteral(ids)], 'keep', absentSince);
     }
     const children: RowState[] = [];
     for (const parent of parents) {
-      index.markLoaded(parent.id);
-      children.push(...index.live(parent.id));
+      index.markLoadedAndAppend(parent.id, children);
     }
     loaded.set(child, children);
   }

@@ -48,12 +48,13 @@ export class RowMaterializer {
     this.cells.reserve(reserved);
     this.counters.rowsLoaded += dbRows.length;
     const out: RowState[] = [];
+    const add = this.cache.adder(meta);
     let reused = 0;
     for (const values of dbRows) {
       const existing = cached.get(values[idIndex] as bigint);
       if (existing === undefined) {
         const row = this.createRow(this.owner, meta, values, RowStatus.Loaded);
-        this.cache.add(row);
+        add(row);
         out.push(row);
         continue;
       }
@@ -71,9 +72,10 @@ export class RowMaterializer {
     this.cells.reserve(dbRows.length * meta.columns.length);
     this.counters.rowsLoaded += dbRows.length;
     const out = new Array<RowState>(dbRows.length);
+    const add = this.cache.adder(meta);
     for (let i = 0; i < dbRows.length; i++) {
       const row = this.createRow(this.owner, meta, dbRows[i] as unknown[], RowStatus.Loaded);
-      this.cache.add(row);
+      add(row);
       out[i] = row;
     }
     return out;

@@ -36,10 +36,13 @@ export class TransactionCache {
   }
 
   add(row: RowState): void {
-    const entry = this.#of(row.meta);
-    entry.rows.set(row.values[row.meta.idIndex] as bigint, row);
-    entry.changes++;
-    for (const index of entry.indexes) index.add(row);
+    addTo(this.#of(row.meta), row);
+  }
+
+  /** A function adding rows of one entity, for loops that add many (one entity lookup, not one per row). */
+  adder(meta: EntityMeta): (row: RowState) => void {
+    const entry = this.#of(meta);
+    return (row) => addTo(entry, row);
   }
 
   remove(row: RowState): void {
@@ -95,4 +98,11 @@ export class TransactionCache {
     }
     return entry;
   }
+}
+
+function addTo(entry: EntityRows, row: RowState): void {
+  entry.rows.set(row.values[row.meta.idIndex] as bigint, row);
+  entry.changes++;
+  const { indexes } = entry;
+  for (let i = 0; i < indexes.length; i++) (indexes[i] as CacheIndex).add(row);
 }

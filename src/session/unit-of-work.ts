@@ -137,8 +137,18 @@ export class UnitOfWork implements RowOwner {
    * caller established that none of the rows it asks for is cached.
    */
   async loadWhere(meta: EntityMeta, where: string, values: readonly unknown[], mode: MergeMode = 'keep', absentSince?: number): Promise<RowState[]> {
-    const result = await this.run((c) => c.queryArrays(`${statementsFor(meta).selectFrom} WHERE ${where}`, values));
-    return this.#materializer.materialize(meta, result.rows, mode, absentSince);
+    return this.materialize(meta, await this.queryRows(meta, where, values), mode, absentSince);
+  }
+
+  /** The first half of {@link loadWhere}: the rows as arrays in column order, not yet cached. */
+  async queryRows(meta: EntityMeta, where: string, values: readonly unknown[]): Promise<unknown[][]> {
+    return (await this.run((c) => c.queryArrays(`${statementsFor(meta).selectFrom} WHERE ${where}`, values))).rows;
+  }
+
+  /** The second half of {@link loadWhere}: merges rows from {@link queryRows} into the cache. */
+  materialize(meta: EntityMeta, rows: readonly unknown[][], mode: MergeMode = 'keep', absentSince?: number): RowState[] {
+    this.assertUsable();
+    return this.#materializer.materialize(meta, rows, mode, absentSince);
   }
 
   /** The cache index of an entity over these columns (built on first use). */

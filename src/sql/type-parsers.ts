@@ -6,7 +6,8 @@ import pg from 'pg';
  * exact text PostgreSQL prints, and their arrays likewise.
  */
 const identity = (text: string): string => text;
-const toBigInt = (text: string): bigint => BigInt(text);
+/** Integers of fewer than 16 characters are exact as doubles, and BigInt(number) is about twice as fast. */
+const toBigInt = (text: string): bigint => (text.length < 16 ? BigInt(+text) : BigInt(text));
 
 const OVERRIDES = new Map<number, (text: string) => unknown>([
   [20, toBigInt], // int8

@@ -1,0 +1,21 @@
+import pg from 'pg';
+import { cellarTypeParsers } from '../src/sql/type-parsers.js';
+const gc = (globalThis as any).gc as () => void;
+const url = 'postgres://postgres@127.0.0.1:5432/test';
+const client = new pg.Client({ connectionString: url }); await client.connect();
+const sql = 'SELECT id, id_line, lot_code, qty FROM bench_lot';
+const m = (a: number, b: number) => ((b - a) / 2 ** 20).toFixed(1);
+gc(); let h0 = process.memoryUsage().heapUsed;
+const a = (await client.query({ text: sql, rowMode: 'array', types: cellarTypeParsers } as any)).rows;
+gc(); let h1 = process.memoryUsage().heapUsed; console.log('arrays+bigint', m(h0, h1));
+const b = (await client.query({ text: sql, rowMode: 'array' } as any)).rows;
+gc(); let h2 = process.memoryUsage().heapUsed; console.log('arrays+strings', m(h1, h2));
+const c = (await client.query(sql)).rows;
+gc(); let h3 = process.memoryUsage().heapUsed; console.log('objects', m(h2, h3));
+class R { owner: any; meta: any; values: any; status = 0; dirty = null; tracked = false; epoch = 0; constructor(v: any) { this.values = v; this.owner = null; this.meta = null; } }
+const rs = a.map((v: any) => new R(v));
+gc(); let h4 = process.memoryUsage().heapUsed; console.log('rops', m(h3, h4));
+const map = new Map(); for (const r of rs) map.set(r.values[0], r);
+gc(); let h5 = process.memoryUsage().heapUsed; console.log('identity map', m(h4, h5));
+console.log(a.length, b.length, c.length, rs.length, map.size);
+await client.end();
