@@ -19,7 +19,7 @@ export { snakeCase } from './schema/naming.js';
 
 export type { Shape, ShapeRow } from './sql/row-shape.js';
 
-export type { PoolOptions } from './db/connection-pool.js';
+export type { PoolOptions, PoolStats } from './db/connection-pool.js';
 export type { IsolationLevel, BeginOptions } from './db/connection.js';
 export type { StatementEvent, StatementListener } from './db/statement-event.js';
 export { SchemaManager } from './db/schema-manager.js';
@@ -27,6 +27,10 @@ export { startEmbeddedPostgres, type EmbeddedServer, type EmbeddedPostgresOption
 export { resolveDatabaseUrl, type ResolvedDatabase } from './db/database-url.js';
 
 export type { SessionStats } from './session/session-stats.js';
+
+export { BulkProcess, type ChunkedQueryOptions } from './bulk/bulk-process.js';
+export type { ChunkInfo, ChunkedQueryResult } from './bulk/chunk-info.js';
+export type { FindObjectsQuery, FindResult } from './bulk/find-objects.js';
 
 export { CellarError, type CellarErrorCode } from './errors/cellar-error.js';
 export { ValidationError } from './errors/validation-error.js';
@@ -38,6 +42,7 @@ export { SessionClosedError } from './errors/session-closed-error.js';
 export { DetachedError } from './errors/detached-error.js';
 export { SqlParamError } from './errors/sql-param-error.js';
 export { DefinitionError } from './errors/definition-error.js';
+export { BulkJobError } from './errors/bulk-job-error.js';
 export {
   DbError,
   type DbErrorFields,

@@ -1,5 +1,5 @@
 import { type BeginOptions } from '../db/connection.js';
-import { ConnectionPool, type PoolOptions } from '../db/connection-pool.js';
+import { ConnectionPool, type PoolOptions, type PoolStats } from '../db/connection-pool.js';
 import { SchemaManager } from '../db/schema-manager.js';
 import type { StatementListener } from '../db/statement-event.js';
 import { toCellarError } from '../db/pg-error-converter.js';
@@ -73,6 +73,11 @@ export class Database {
       throw toCellarError(e);
     }
     return new Database(pool, registry, options);
+  }
+
+  /** Pool counters: connections open, idle, and callers waiting. Checked out = `total - idle`. */
+  get poolStats(): PoolStats {
+    return this.#pool.stats;
   }
 
   /** The entity registry (write order, child collections). */

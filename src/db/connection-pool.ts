@@ -15,6 +15,13 @@ export interface PoolOptions {
   readonly applicationName?: string;
 }
 
+/** Connection pool counters. Checked out = `total - idle`. */
+export interface PoolStats {
+  readonly total: number;
+  readonly idle: number;
+  readonly waiting: number;
+}
+
 /** A node-postgres pool handing out counted {@link Connection}s. */
 export class ConnectionPool {
   readonly #pool: pg.Pool;
@@ -54,6 +61,11 @@ export class ConnectionPool {
     } finally {
       connection.release(broken);
     }
+  }
+
+  /** Connections open, idle in the pool, and callers waiting for one. */
+  get stats(): PoolStats {
+    return { total: this.#pool.totalCount, idle: this.#pool.idleCount, waiting: this.#pool.waitingCount };
   }
 
   /** Closes every connection. */

@@ -11,6 +11,7 @@ export type CellarErrorCode =
   | 'DETACHED'
   | 'SQL_PARAM'
   | 'DEFINITION'
+  | 'BULK_JOB'
   | 'DB'
   | 'UNIQUE_VIOLATION'
   | 'FOREIGN_KEY_VIOLATION'

@@ -18,6 +18,7 @@ import { type MergeMode, type RowFactory, RowMaterializer } from './row-material
 import { type RowOwner, type RowState, RowStatus } from './row-state.js';
 import { SessionCounters, type SessionStats } from './session-stats.js';
 import { TransactionCache } from './transaction-cache.js';
+import { newRowValues } from './new-row-values.js';
 
 /** Settings of one unit of work. */
 export interface UnitOfWorkOptions extends BeginOptions {
@@ -42,6 +43,7 @@ export class UnitOfWork implements RowOwner {
   #connectionNow: Connection | undefined;
   #beginning: Promise<void> | undefined;
   #transactions = 0;
+  #commits = 0;
   readonly #cache = new TransactionCache();
   readonly #tracker = new ChangeTracker();
   readonly #ids = new IdAllocator();
@@ -77,6 +79,22 @@ export class UnitOfWork implements RowOwner {
       flushes: c.flushes,
       flushTimeMs: c.flushTimeMs,
     };
+  }
+
+  /** A connection of its own from the pool, outside this session's transaction (bulk key cursors). Release it. */
+  acquireExtraConnection(): Promise<Connection> {
+    this.assertUsable();
+    return this.pool.acquire();
+  }
+
+  /** COMMITs sent successfully so far. */
+  get commitCount(): number {
+    return this.#commits;
+  }
+
+  /** Adds statements sent for this session on another connection to `stats.statements`. */
+  countStatements(n: number): void {
+    this.#counters.statementsBefore += n;
   }
 
   /** Changes whenever a transaction begins or ends: a cursor knows its transaction ended when this changed. */
@@ -268,6 +286,7 @@ export class UnitOfWork implements RowOwner {
     if (connection?.inTransaction) {
       try {
         await connection.commit();
+        this.#commits++;
       } catch (e) {
         this.#abort(e);
         throw e;
@@ -363,34 +382,4 @@ export class UnitOfWork implements RowOwner {
     this.#connection = undefined;
     this.#connectionNow = undefined;
   }
-}
-
-/**
- * The value array of a new row: every given field validated, the others defaulted, generated ones
- * set. The column at `skipIndex` is filled by the caller. Unknown fields are looked for only when the
- * count of given fields says there is one, so the common path allocates nothing but the array.
- */
-function newRowValues(meta: EntityMeta, input: Readonly<Record<string, unknown>>, skipIndex: number): unknown[] {
-  const columns = meta.columns;
-  const values = new Array<unknown>(columns.length);
-  let matched = 0;
-  for (let i = 0; i < columns.length; i++) {
-    const column = columns[i] as ColumnMeta;
-    const given = input[column.field];
-    if (given !== undefined) matched++;
-    if (i === skipIndex) continue;
-    const kind = column.spec.kind;
-    if (kind === 'id') continue;
-    if (kind === 'version') values[i] = 1;
-    else if (given !== undefined) values[i] = column.normalize(given);
-    else if (column.defaultValue !== undefined) values[i] = typeof column.defaultValue === 'object' ? structuredClone(column.defaultValue) : column.defaultValue;
-    else if (column.spec.nullable) values[i] = null;
-    else throw ValidationError.badValue(meta.name, column.field, 'is required');
-  }
-  let given = 0;
-  for (const key in input) if (input[key] !== undefined) given++;
-  if (given !== matched) {
-    for (const key of Object.keys(input)) if (!meta.field(key)) throw ValidationError.unknownField(meta.name, key);
-  }
-  return values;
 }

@@ -1,0 +1,123 @@
+import type { Rop } from '../api/rop.js';
+import type { Session, SqlParams } from '../api/session.js';
+import { unitOfWorkOf } from '../api/session-internals.js';
+import { BulkJobError } from '../errors/bulk-job-error.js';
+import { ValidationError } from '../errors/validation-error.js';
+import type { AnyEntity } from '../schema/entity.js';
+import { bindNamedParams, compileNamedSql } from '../sql/named-params.js';
+import { encodeParam } from '../sql/param-encoding.js';
+import type { ChunkInfo, ChunkedQueryResult } from './chunk-info.js';
+import { findObjects, type FindObjectsQuery, type FindResult } from './find-objects.js';
+import { KeyCursor } from './key-cursor.js';
+import { type ProgressReporter, silentProgress, terminalProgress } from './progress-bar.js';
+
+/** Options of {@link BulkProcess.chunkedQuery}. */
+export interface ChunkedQueryOptions {
+  /** Called after every chunk's handler. */
+  readonly onProgress?: (info: ChunkInfo) => void;
+  /** Draw a terminal progress bar (only when stdout is a TTY). */
+  readonly progress?: boolean;
+  /** Count the keys first (one `count(*)`), for a total and an ETA. */
+  readonly count?: boolean;
+  /** Continue a job after this key: only keys greater than it are processed. */
+  readonly resumeAfter?: bigint | number;
+}
+
+/**
+ * Mass processing in flat memory (the original platform's `Btk_BulkProcessPkg`).
+ *
+ * @example
+ * ```ts
+ * await new BulkProcess(s).chunkedQuery(DocLine, 5000, 'select id from doc_line where id_item = any({items})',
+ *   { items }, async (rops) => {
+ *     for (const r of rops) r.set('qty', '0');
+ *     await s.commit();            // or flush(true): the key stream survives both
+ *   });
+ * ```
+ */
+export class BulkProcess {
+  constructor(private readonly session: Session) {}
+
+  /**
+   * Streams the keys `sql` yields (its first column: primary keys of `entity`), in ascending order,
+   * and hands them to `handler` in chunks of `chunkSize` rops, each chunk loaded with one statement
+   * (DESIGN rule 9). The handler should `flush(true)` or `commit()` per chunk to keep memory flat.
+   * A handler error stops the job and is rethrown as `BULK_JOB` with the chunk index and the last
+   * committed key; the key cursor and its connection are released however the job ends.
+   */
+  async chunkedQuery<E extends AnyEntity>(
+    entity: E,
+    chunkSize: number,
+    sql: string,
+    params: SqlParams,
+    handler: (rops: Rop<E>[], info: ChunkInfo) => unknown,
+    options: ChunkedQueryOptions = {},
+  ): Promise<ChunkedQueryResult> {
+    if (!Number.isSafeInteger(chunkSize) || chunkSize < 1) throw new ValidationError(`chunkedQuery: chunkSize must be a whole number ≥ 1, got ${chunkSize}`);
+    const uow = this.session[unitOfWorkOf];
+    const api = this.session.api(entity);
+    const resume = options.resumeAfter === undefined ? undefined : (entity.meta.id.normalize(options.resumeAfter) as bigint);
+    const compiled = compileNamedSql(sql);
+    const values = bindNamedParams(compiled, params, encodeParam);
+    const after = resume === undefined ? '' : ` WHERE k.id > $${values.length + 1}::int8`;
+    const keyValues = resume === undefined ? values : [...values, resume.toString()];
+    const started = performance.now();
+    const total = options.count
+      ? Number((await uow.run((c) => c.queryArrays(`SELECT count(*) FROM (${compiled.text}) AS k(id)${after}`, keyValues))).rows[0]?.[0])
+      : undefined;
+    const progress: ProgressReporter = options.progress ? terminalProgress(entity.meta.name) : silentProgress;
+    const cursor = await KeyCursor.open(uow, `SELECT k.id FROM (${compiled.text}) AS k(id)${after} ORDER BY k.id`, keyValues);
+    let chunkIndex = 0;
+    let rows = 0;
+    let lastKey: bigint | undefined;
+    let lastCommittedKey: bigint | undefined;
+    progress.start(total);
+    try {
+      for (;;) {
+        const keys = await cursor.next(chunkSize);
+        if (keys.length === 0) break;
+        const rops = (await api.findMany(keys)).filter((r): r is Rop<E> => r !== undefined);
+        rows += rops.length;
+        lastKey = keys[keys.length - 1] as bigint;
+        const info: ChunkInfo = { chunkIndex, chunkKeys: keys.length, rowsDone: rows, lastKey, total, elapsedMs: performance.now() - started };
+        const commits = uow.commitCount;
+        try {
+          await handler(rops, info);
+        } catch (e) {
+          throw new BulkJobError(entity.meta.name, chunkIndex, lastCommittedKey, e);
+        }
+        if (uow.commitCount > commits) lastCommittedKey = lastKey;
+        progress.update(info);
+        options.onProgress?.(info);
+        chunkIndex++;
+        if (keys.length < chunkSize) break;
+      }
+    } finally {
+      progress.stop();
+      await cursor.close();
+    }
+    return { chunks: chunkIndex, rows, lastKey, elapsedMs: performance.now() - started };
+  }
+
+  /**
+   * Finds, for every filter record, the rows of `entity` joined to it under `sqlConditions` (DESIGN
+   * rule 10): the records become a derived table `f` (columns: the fields in snake_case), one
+   * statement per chunk of filters; found rows enter the transaction cache; `handler` runs once per
+   * filter, in filter order, with `filter`, `rop` (first match), `rops` and `getRopOrElseUpdate`.
+   *
+   * @example
+   * ```ts
+   * await new BulkProcess(s).findObjects({ entity: ItemStatus, filters: rows,
+   *   sqlConditions: 't.id_item = f.id_item' }, async (res) => {
+   *   const rop = await res.getRopOrElseUpdate(() => s.api(ItemStatus).insert({ idItem: res.filter.idItem, status: res.filter.status }));
+   *   if (rop.get('status') !== res.filter.status) rop.set('status', res.filter.status);
+   * });
+   * ```
+   */
+  findObjects<E extends AnyEntity, F extends Readonly<Record<string, unknown>>>(
+    query: FindObjectsQuery<E, F>,
+    handler: (result: FindResult<E, F>) => unknown,
+  ): Promise<void> {
+    return findObjects(this.session, query, handler);
+  }
+}

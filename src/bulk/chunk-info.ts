@@ -1,0 +1,24 @@
+/** What a `chunkedQuery` handler and progress callback learn about the job so far. */
+export interface ChunkInfo {
+  /** 0-based index of the chunk. */
+  readonly chunkIndex: number;
+  /** Keys in this chunk. */
+  readonly chunkKeys: number;
+  /** Rows handed to handlers so far, this chunk included. */
+  readonly rowsDone: number;
+  /** The last (largest) key of this chunk. */
+  readonly lastKey: bigint;
+  /** Keys the query yields in all, when `count: true` was given. */
+  readonly total: number | undefined;
+  /** Milliseconds since the job started. */
+  readonly elapsedMs: number;
+}
+
+/** What `chunkedQuery` returns when the job ends. */
+export interface ChunkedQueryResult {
+  readonly chunks: number;
+  readonly rows: number;
+  /** The last key processed, or undefined when the query yielded none. */
+  readonly lastKey: bigint | undefined;
+  readonly elapsedMs: number;
+}

@@ -1,0 +1,74 @@
+import type { Connection } from '../db/connection.js';
+import type { UnitOfWork } from '../session/unit-of-work.js';
+
+let cursorNumber = 0;
+
+/**
+ * The key stream of a `chunkedQuery`: a `WITH HOLD` cursor on a connection of its own.
+ *
+ * Why this design: the job's handler may `flush(true)`, `commit()` or even `rollback()` the session
+ * between chunks, and a cursor in the session's own transaction would not survive a commit or a
+ * rollback. The cursor is declared on a second pooled connection and its transaction committed at
+ * once, which makes PostgreSQL materialize the key set then: the job processes exactly the keys the
+ * query returned when the job started, and no snapshot is held open for hours (vacuum is not held
+ * back). Between FETCHes that connection is idle, never "idle in transaction". It is closed and
+ * released on success, on error and on early stop.
+ */
+export class KeyCursor {
+  readonly #name = `cellar_keys_${++cursorNumber}`;
+  #connection: Connection | undefined;
+  #statements = 0;
+
+  private constructor(private readonly uow: UnitOfWork) {}
+
+  /** Declares the cursor over `sql` (which must return the keys in its first column). */
+  static async open(uow: UnitOfWork, sql: string, values: readonly unknown[]): Promise<KeyCursor> {
+    const cursor = new KeyCursor(uow);
+    const connection = await uow.acquireExtraConnection();
+    cursor.#connection = connection;
+    try {
+      await connection.begin();
+      await cursor.#send(`DECLARE ${cursor.#name} NO SCROLL CURSOR WITH HOLD FOR ${sql}`, values);
+      await connection.commit();
+    } catch (e) {
+      await cursor.close();
+      throw e;
+    }
+    return cursor;
+  }
+
+  /** The next `n` keys; fewer (or none) at the end. */
+  async next(n: number): Promise<bigint[]> {
+    const result = await this.#send(`FETCH ${n} FROM ${this.#name}`);
+    return result.rows.map((r) => r[0] as bigint);
+  }
+
+  /** Closes the cursor and releases the connection. Safe to call twice. */
+  async close(): Promise<void> {
+    const connection = this.#connection;
+    if (!connection) return;
+    this.#connection = undefined;
+    let broken = false;
+    try {
+      await connection.rollback();
+      await this.#sendOn(connection, `CLOSE ${this.#name}`);
+    } catch {
+      broken = true; // the server will drop the cursor with the connection
+    } finally {
+      connection.release(broken);
+      this.uow.countStatements(this.#statements);
+      this.#statements = 0;
+    }
+  }
+
+  #send(sql: string, values: readonly unknown[] = []): Promise<{ rows: unknown[][] }> {
+    const connection = this.#connection;
+    if (!connection) throw new Error('key cursor is closed');
+    return this.#sendOn(connection, sql, values);
+  }
+
+  async #sendOn(connection: Connection, sql: string, values: readonly unknown[] = []): Promise<{ rows: unknown[][] }> {
+    this.#statements++;
+    return connection.queryArrays(sql, values);
+  }
+}
