@@ -13,7 +13,10 @@ import { FilterTable } from './filter-table.js';
 /** What `findObjects` searches. */
 export interface FindObjectsQuery<E extends AnyEntity, F extends Readonly<Record<string, unknown>>> {
   readonly entity: E;
-  /** The filter records; their fields become the columns of `f` (snake_case). */
+  /**
+   * The filter records; their fields become the columns of `f` (snake_case). Give each key once: rows
+   * the handler inserts are not in the database yet, so later filters do not find them.
+   */
   readonly filters: readonly F[];
   /** Join condition between `t` (the entity's table) and `f`, e.g. `t.id_item = f.id_item`. May use `{name}` params. */
   readonly sqlConditions: string;
@@ -21,7 +24,10 @@ export interface FindObjectsQuery<E extends AnyEntity, F extends Readonly<Record
   readonly params?: SqlParams;
   /** Filters per statement (default 5,000). */
   readonly chunkSize?: number;
-  /** `flush(true)` after each chunk's handlers, to keep memory flat in long jobs (default false). */
+  /**
+   * `flush(true)` after each chunk's handlers, to keep memory flat in long jobs (default false: the
+   * handlers' changes stay pending and are written by the next flush or commit, in a few statements).
+   */
   readonly flushEachChunk?: boolean;
 }
 
@@ -47,38 +53,59 @@ export async function findObjects<E extends AnyEntity, F extends Readonly<Record
   if (query.filters.length === 0) return;
   const meta = query.entity.meta;
   const table = new FilterTable(meta, query.filters);
-  const sql = `SELECT ${statementsFor(meta).selectList}, f.__ord FROM ${table.fromClause} JOIN ${q(meta.table)} t ON (${query.sqlConditions}) ORDER BY f.__ord, t.${q(meta.id.column)}`;
+  const sql = `SELECT ${statementsFor(meta).selectList}, f.__ord::int4 FROM ${table.fromClause} JOIN ${q(meta.table)} t ON (${query.sqlConditions}) ORDER BY f.__ord, t.${q(meta.id.column)}`;
   const compiled = compileNamedSql(sql);
   const uow = session[unitOfWorkOf];
-  for (const filters of chunk(query.filters, chunkSize)) {
-    const values = bindNamedParams(compiled, { ...query.params, ...table.params(filters) }, encodeParam);
-    await uow.flush(); // rows the handlers inserted for earlier chunks are found by later ones
-    const raw = await uow.run((c) => c.queryArrays(compiled.text, values));
-    const ords = raw.rows.map((row) => Number(row.pop()));
-    uow.materialize(meta, raw.rows);
-    const matches: Rop<E>[][] = filters.map(() => []);
-    raw.rows.forEach((row, i) => {
-      const rop = uow.cached(meta, row[meta.idIndex] as bigint) as Rop<E> | undefined;
-      if (rop) matches[(ords[i] as number) - 1]?.push(rop);
-    });
+  const chunks = chunk(query.filters, chunkSize);
+  // Validate every chunk's values before the first statement: bad input changes nothing.
+  const values = chunks.map((filters) => bindNamedParams(compiled, { ...query.params, ...table.params(filters) }, encodeParam));
+  const send = (i: number): Promise<unknown[][]> => {
+    const rows = uow.run((c) => c.queryArrays(compiled.text, values[i] as unknown[])).then((r) => r.rows);
+    rows.catch(() => undefined); // awaited in turn below; this only keeps an early failure from going unhandled
+    return rows;
+  };
+  let next = send(0);
+  for (let c = 0; c < chunks.length; c++) {
+    const filters = chunks[c] as F[];
+    const rows = await next;
+    // The next chunk's statement goes out now, so PostgreSQL works on it while this chunk's handlers run.
+    if (c + 1 < chunks.length) next = send(c + 1);
+    const ords = rows.map((row) => row.pop() as number);
+    uow.materialize(meta, rows);
+    // Rows come ordered by filter position: walk them alongside the filters, no per-filter arrays.
+    let at = 0;
     for (let i = 0; i < filters.length; i++) {
-      await handler(findResult(filters[i] as F, matches[i] as Rop<E>[]));
+      let rops: Rop<E>[] = NO_ROWS;
+      while (at < rows.length && (ords[at] as number) === i + 1) {
+        const rop = uow.cached(meta, (rows[at] as unknown[])[meta.idIndex] as bigint) as Rop<E> | undefined;
+        if (rop) (rops === NO_ROWS ? (rops = []) : rops).push(rop);
+        at++;
+      }
+      const result = handler(new FoundObjects<E, F>(filters[i] as F, rops));
+      if (result instanceof Promise) await result;
     }
     if (query.flushEachChunk) await uow.flush(true);
   }
 }
 
-function findResult<E extends AnyEntity, F>(filter: F, rops: readonly Rop<E>[]): FindResult<E, F> {
-  let made: Rop<E> | undefined;
-  return {
-    filter,
-    rop: rops[0],
-    rops,
-    async getRopOrElseUpdate(create) {
-      const found = rops[0] ?? made;
-      if (found) return found;
-      made = await create();
-      return made;
-    },
-  };
+const NO_ROWS: never[] = Object.freeze([]) as unknown as never[];
+
+/** The per-filter result: a class, so that 100,000 filters cost one small object each and no closures. */
+class FoundObjects<E extends AnyEntity, F> implements FindResult<E, F> {
+  #made: Rop<E> | undefined;
+
+  constructor(
+    readonly filter: F,
+    readonly rops: readonly Rop<E>[],
+  ) {}
+
+  get rop(): Rop<E> | undefined {
+    return this.rops[0];
+  }
+
+  getRopOrElseUpdate(create: () => Rop<E> | Promise<Rop<E>>): Promise<Rop<E>> {
+    const found = this.rops[0] ?? this.#made;
+    if (found) return Promise.resolve(found);
+    return Promise.resolve(create()).then((rop) => (this.#made = rop));
+  }
 }
