@@ -1,4 +1,5 @@
 import { resolveDatabaseUrl } from '../src/index.js';
+import { bulkJobScenarios, bulkTable, findObjectsScenario } from './bulk-scenarios.js';
 import { collectionScenarios, perCallTable } from './collection-scenarios.js';
 import { coreScenarios } from './core-scenarios.js';
 import { type Comparison, median, table, writeSection } from './harness.js';
@@ -19,8 +20,11 @@ try {
   sections.push(['core', table(core)]);
   const collections = await collectionScenarios(database.url, runs);
   sections.push(['collections', `${table(collections.comparisons)}\n\n${perCallTable(collections.perCall)}`]);
+  const jobs = await bulkJobScenarios(database.url, Math.min(runs, 3), [100_000, 1_000_000]);
+  const find = [await findObjectsScenario(database.url, runs), await findObjectsScenario(database.url, runs, 100_000)];
+  sections.push(['bulk', `${bulkTable(jobs)}\n\n${table(find)}`]);
   for (const [, text] of sections) console.log(`${text}\n`);
-  for (const r of [...core, ...collections.comparisons]) {
+  for (const r of [...core, ...collections.comparisons, ...find]) {
     console.log(`${r.scenario}: cellar ${r.cellarMs.map((x) => x.toFixed(0)).join('/')} ms, pg ${r.pgMs.map((x) => x.toFixed(0)).join('/')} ms, median ratio ${(median(r.cellarMs) / median(r.pgMs)).toFixed(2)}`);
   }
   if (write) for (const [name, text] of sections) writeSection('docs/performance.md', name, `${stamp}\n\n${text}`);
