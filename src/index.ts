@@ -1,6 +1,7 @@
 // The public entry point: everything a user may import, named explicitly.
 
-export { Database, type DatabaseOptions, type SessionOptions } from './api/database.js';
+export { Database, type DatabaseOptions, type SessionOptions, type TransactionOptions } from './api/database.js';
+export type { RetryOptions } from './api/transaction-retry.js';
 export { Session, type SqlParams } from './api/session.js';
 export { ObjectQuery } from './api/object-query.js';
 export type { WhereFilters, FilterOperators } from './api/where-filters.js';
@@ -28,6 +29,9 @@ export { resolveDatabaseUrl, type ResolvedDatabase } from './db/database-url.js'
 
 export type { SessionStats } from './session/session-stats.js';
 
+export { cellarModule, type CellarModuleOptions } from './di/cellar-module.js';
+export { apiOf, CellarTokens } from './di/tokens.js';
+
 export { BulkProcess, type ChunkedQueryOptions } from './bulk/bulk-process.js';
 export type { ChunkInfo, ChunkedQueryResult } from './bulk/chunk-info.js';
 export type { FindObjectsQuery, FindResult } from './bulk/find-objects.js';
@@ -43,6 +47,8 @@ export { DetachedError } from './errors/detached-error.js';
 export { SqlParamError } from './errors/sql-param-error.js';
 export { DefinitionError } from './errors/definition-error.js';
 export { BulkJobError } from './errors/bulk-job-error.js';
+export { NoSessionError } from './errors/no-session-error.js';
+export { CommitOutcomeUnknownError } from './errors/commit-outcome-unknown-error.js';
 export {
   DbError,
   type DbErrorFields,

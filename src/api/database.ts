@@ -1,14 +1,17 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { type BeginOptions } from '../db/connection.js';
 import { ConnectionPool, type PoolOptions, type PoolStats } from '../db/connection-pool.js';
 import { SchemaManager } from '../db/schema-manager.js';
 import type { StatementListener } from '../db/statement-event.js';
 import { toCellarError } from '../db/pg-error-converter.js';
 import { DefinitionError } from '../errors/definition-error.js';
+import { NoSessionError } from '../errors/no-session-error.js';
 import type { EntityBase } from '../schema/entity.js';
 import { EntityRegistry } from '../schema/entity-registry.js';
 import { UnitOfWork } from '../session/unit-of-work.js';
 import { Rop } from './rop.js';
 import { Session } from './session.js';
+import { backoffMs, DEFAULT_RETRY, isTransient, type RetryOptions } from './transaction-retry.js';
 
 /** Options of {@link Database.open}. */
 export interface DatabaseOptions {
@@ -32,6 +35,16 @@ export interface SessionOptions extends BeginOptions {
   readonly cellLimit?: number;
 }
 
+/** Options of {@link Database.transaction}. */
+export interface TransactionOptions extends SessionOptions {
+  /**
+   * Rerun `fn` in a fresh session (empty cache) when it fails with a serialization failure (40001)
+   * or a deadlock (40P01), with jittered exponential backoff. `true` means the defaults (5 attempts).
+   * Other errors are never retried. `fn` must be safe to run again: no side effects outside the database.
+   */
+  readonly retry?: boolean | RetryOptions;
+}
+
 /**
  * The entry point: a connection pool, the checked entities, and sessions over them.
  *
@@ -50,6 +63,7 @@ export class Database {
   readonly #registry: EntityRegistry;
   readonly #options: DatabaseOptions;
   readonly #open = new Set<Session>();
+  readonly #ambient = new AsyncLocalStorage<Session>();
 
   private constructor(pool: ConnectionPool, registry: EntityRegistry, options: DatabaseOptions) {
     this.#pool = pool;
@@ -101,13 +115,32 @@ export class Database {
   }
 
   /**
-   * Runs `fn` in a new session: commits when it returns, rolls back when it throws (rethrowing the
-   * error), and always releases the connection.
+   * Runs `fn` in a new session, which is also the ambient session of `fn`'s async context (what
+   * injected APIs act on): commits when `fn` returns, rolls back when it throws (rethrowing the error),
+   * and always releases the connection. With `retry`, transient failures rerun `fn` in a fresh session.
+   *
+   * @example
+   * ```ts
+   * await db.transaction(async (s) => { … }, { isolation: 'serializable', retry: true });
+   * ```
    */
-  async transaction<T>(fn: (session: Session) => Promise<T>, options: SessionOptions = {}): Promise<T> {
+  async transaction<T>(fn: (session: Session) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    const { retry, ...sessionOptions } = options;
+    const policy = retry ? { ...DEFAULT_RETRY, ...(retry === true ? {} : retry) } : undefined;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#once(fn, sessionOptions);
+      } catch (e) {
+        if (!policy || attempt >= policy.attempts || !isTransient(e)) throw e;
+        await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt, policy)));
+      }
+    }
+  }
+
+  async #once<T>(fn: (session: Session) => Promise<T>, options: SessionOptions): Promise<T> {
     const session = await this.session(options);
     try {
-      const result = await fn(session);
+      const result = await this.#ambient.run(session, () => fn(session));
       await session.commit();
       return result;
     } catch (e) {
@@ -116,6 +149,23 @@ export class Database {
     } finally {
       await session.close();
     }
+  }
+
+  /** Runs `fn` with `session` as the ambient session of its async context (for injected APIs). */
+  withSession<T>(session: Session, fn: () => T): T {
+    return this.#ambient.run(session, fn);
+  }
+
+  /** The ambient session of the current async context; throws `NO_SESSION` outside one. */
+  currentSession(): Session {
+    const session = this.#ambient.getStore();
+    if (!session) throw new NoSessionError();
+    return session;
+  }
+
+  /** The entities given to `open`. */
+  get entities(): readonly EntityBase[] {
+    return this.#options.entities;
   }
 
   /** Closes every session still open (rolling back what they did not commit), then the pool. */

@@ -40,6 +40,11 @@ export class EntityApi<E extends AnyEntity> {
     this.#source = session;
   }
 
+  /** The API of another entity, acting on the same session (for domain methods of subclasses). */
+  protected api<X extends AnyEntity>(entity: X): EntityApi<X> {
+    return new EntityApi(entity, this.#source);
+  }
+
   /** The unit of work of the session this call acts on. */
   protected get unitOfWork(): UnitOfWork {
     const session = typeof this.#source === 'function' ? this.#source() : this.#source;

@@ -3,6 +3,7 @@ import { bindNamedParams, compileNamedSql } from '../sql/named-params.js';
 import { encodeParam } from '../sql/param-encoding.js';
 import { createShapeDecoder, type Shape, type ShapeRow } from '../sql/row-shape.js';
 import type { SessionStats } from '../session/session-stats.js';
+import { withSavepoint } from '../session/savepoint.js';
 import type { UnitOfWork } from '../session/unit-of-work.js';
 import { EntityApi } from './entity-api.js';
 import { ObjectQuery } from './object-query.js';
@@ -84,6 +85,20 @@ export class Session implements HasUnitOfWork {
     } finally {
       this.#onClose();
     }
+  }
+
+  /**
+   * Runs `fn` inside a savepoint: if it throws, only its part is undone — the outer transaction's
+   * work stays, the session is usable again, and the cache is cleared (rops from before become
+   * detached; reload what you need). Pending changes are flushed before the savepoint.
+   *
+   * @example
+   * ```ts
+   * await s.savepoint(async () => { await registerOptionalStatus(s); }).catch(logAndContinue);
+   * ```
+   */
+  savepoint<T>(fn: () => Promise<T>): Promise<T> {
+    return withSavepoint(this[unitOfWorkOf], fn);
   }
 
   /**

@@ -105,6 +105,21 @@ export class Connection {
     }
   }
 
+  /** SAVEPOINT (transaction control: not counted). */
+  savepoint(name: string): Promise<void> {
+    return this.#control(`SAVEPOINT ${name}`);
+  }
+
+  /** RELEASE SAVEPOINT. */
+  releaseSavepoint(name: string): Promise<void> {
+    return this.#control(`RELEASE SAVEPOINT ${name}`);
+  }
+
+  /** ROLLBACK TO SAVEPOINT: undoes the work since the savepoint, and revives a failed transaction. */
+  rollbackToSavepoint(name: string): Promise<void> {
+    return this.#control(`ROLLBACK TO SAVEPOINT ${name}`);
+  }
+
   /** Returns the connection to the pool; a broken one (or one left mid-transaction) is destroyed instead. */
   release(broken = false): void {
     if (this.#released) return;

@@ -12,6 +12,8 @@ export type CellarErrorCode =
   | 'SQL_PARAM'
   | 'DEFINITION'
   | 'BULK_JOB'
+  | 'NO_SESSION'
+  | 'COMMIT_OUTCOME_UNKNOWN'
   | 'DB'
   | 'UNIQUE_VIOLATION'
   | 'FOREIGN_KEY_VIOLATION'

@@ -1,6 +1,7 @@
 import type { BeginOptions, Connection } from '../db/connection.js';
 import type { ConnectionPool } from '../db/connection-pool.js';
-import { DbError } from '../errors/db-error.js';
+import { CommitOutcomeUnknownError } from '../errors/commit-outcome-unknown-error.js';
+import { ConnectionLostError, DbError } from '../errors/db-error.js';
 import { DetachedError } from '../errors/detached-error.js';
 import { SessionAbortedError } from '../errors/session-aborted-error.js';
 import { SessionClosedError } from '../errors/session-closed-error.js';
@@ -44,6 +45,7 @@ export class UnitOfWork implements RowOwner {
   #beginning: Promise<void> | undefined;
   #transactions = 0;
   #commits = 0;
+  #savepoints = 0;
   readonly #cache = new TransactionCache();
   readonly #tracker = new ChangeTracker();
   readonly #ids = new IdAllocator();
@@ -288,8 +290,9 @@ export class UnitOfWork implements RowOwner {
         await connection.commit();
         this.#commits++;
       } catch (e) {
-        this.#abort(e);
-        throw e;
+        const error = e instanceof ConnectionLostError ? new CommitOutcomeUnknownError(e) : e;
+        this.#abort(error);
+        throw error;
       } finally {
         this.#transactions++;
       }
@@ -312,6 +315,25 @@ export class UnitOfWork implements RowOwner {
       this.#abortCause = undefined;
       this.#clear();
     }
+  }
+
+  /** A fresh savepoint name for this session. */
+  nextSavepointName(): string {
+    return `cellar_sp_${++this.#savepoints}`;
+  }
+
+  /**
+   * Goes back to a savepoint after a part failed: the database undoes the part, the session becomes
+   * usable again (even after a failed statement), and the cache is cleared, since it may hold values
+   * the undone part wrote or read. Does nothing when the transaction itself is gone.
+   */
+  async recoverToSavepoint(name: string): Promise<void> {
+    const connection = this.#connectionNow;
+    if (this.#state === 'closed' || !connection?.inTransaction || connection.broken) return;
+    await connection.rollbackToSavepoint(name);
+    this.#state = 'open';
+    this.#abortCause = undefined;
+    this.#clear();
   }
 
   /** Rolls back anything uncommitted and returns the connection to the pool. Idempotent. */

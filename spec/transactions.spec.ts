@@ -1,0 +1,129 @@
+import { expect } from 'chai';
+import { col, type Database, DeadlockError, DetachedError, SerializationFailureError, type Session, UniqueViolationError } from '../src/index.js';
+import { Account, Doc, allEntities } from './support/model.js';
+import { countRows, openFreshDatabase, plainClient } from './support/test-database.js';
+
+/** Resolves when `n` parties have arrived: forces two transactions to overlap. */
+function barrier(n: number): () => Promise<void> {
+  let arrived = 0;
+  let release!: () => void;
+  const all = new Promise<void>((r) => (release = r));
+  return () => {
+    if (++arrived === n) release();
+    return all;
+  };
+}
+
+describe('safe transactions: retries, savepoints', () => {
+  let db: Database;
+  before(async () => {
+    db = await openFreshDatabase(allEntities);
+    const client = await plainClient();
+    await client.query('CREATE UNIQUE INDEX account_code_unique ON account (code)');
+    await client.end();
+  });
+  after(() => db.close());
+
+  /** Two SERIALIZABLE transactions that each read what the other writes (write skew). */
+  function writeSkew(tag: string, retry: boolean) {
+    const meet = barrier(2);
+    const attempts = [0, 0];
+    const run = (who: number) =>
+      db.transaction(
+        async (s: Session) => {
+          attempts[who]!++;
+          const [row] = await s.select("select count(*) as n from account where code like {p}", { p: `${tag}%` }, { n: col.int() });
+          if (attempts[who] === 1) await meet();
+          await s.api(Account).insert({ code: `${tag}-${who}`, balance: String(row?.n ?? 0) });
+        },
+        { isolation: 'serializable', retry },
+      );
+    return { results: Promise.allSettled([run(0), run(1)]), attempts };
+  }
+
+  it('retries a serialization failure: both transactions end committed exactly once', async () => {
+    const { results, attempts } = writeSkew('skew', true);
+    const settled = await results;
+    expect(settled.map((r) => r.status)).to.deep.equal(['fulfilled', 'fulfilled']);
+    expect(attempts[0]! + attempts[1]!).to.be.greaterThan(2);
+    expect(await countRows('account', "code like 'skew%'")).to.equal(2);
+    expect(await countRows('account', "code like 'skew%' and balance = 1")).to.equal(1); // the retried one saw the other
+  });
+
+  it('with retry off, the failure surfaces as a typed error with its SQLSTATE', async () => {
+    const { results } = writeSkew('noretry', false);
+    const settled = await results;
+    const failed = settled.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(failed).to.have.length(1);
+    expect(failed[0]?.reason).to.be.instanceOf(SerializationFailureError);
+    expect((failed[0]?.reason as SerializationFailureError).sqlState).to.equal('40001');
+    expect(await countRows('account', "code like 'noretry%'")).to.equal(1);
+  });
+
+  it('retries a deadlock', async () => {
+    const [a, b] = await db.transaction(async (s) => [(await s.api(Account).insert({ code: 'dl-a' })).id, (await s.api(Account).insert({ code: 'dl-b' })).id]);
+    const meet = barrier(2);
+    let deadlocks = 0;
+    const run = (first: bigint, second: bigint) =>
+      db.transaction(
+        async (s) => {
+          await s.execute('update account set balance = balance + 1 where id = {id}', { id: first });
+          await meet();
+          try {
+            await s.execute('update account set balance = balance + 1 where id = {id}', { id: second });
+          } catch (e) {
+            if (e instanceof DeadlockError) deadlocks++;
+            throw e;
+          }
+        },
+        { retry: { attempts: 3, baseDelayMs: 5 } },
+      );
+    await Promise.all([run(a, b), run(b, a)]);
+    expect(deadlocks).to.equal(1);
+    expect(await countRows('account', `id in (${a}, ${b}) and balance = 2`)).to.equal(2);
+  });
+
+  it('does not retry other errors', async () => {
+    let attempts = 0;
+    const error = await db
+      .transaction(
+        async () => {
+          attempts++;
+          throw new Error('business rule');
+        },
+        { retry: true },
+      )
+      .catch((e: Error) => e);
+    expect((error as Error).message).to.equal('business rule');
+    expect(attempts).to.equal(1);
+  });
+
+  it('a savepoint that fails leaves the outer transaction’s work intact', async () => {
+    await db.transaction(async (s) => {
+      const outer = await s.api(Doc).insert({ docNumber: 'outer', docDate: '2026-11-21' });
+      await s.api(Account).insert({ code: 'taken' });
+      const error = await s
+        .savepoint(async () => {
+          await s.api(Doc).insert({ docNumber: 'inner', docDate: '2026-11-21' });
+          await s.api(Account).insert({ code: 'taken' });
+          await s.flush(); // unique violation: the part fails
+        })
+        .catch((e: unknown) => e);
+      expect(error).to.be.instanceOf(UniqueViolationError);
+      expect(() => outer.get('docNumber')).to.throw(DetachedError); // the cache was cleared
+      const again = await s.api(Doc).load(outer.id);
+      again.set('state', 'approved');
+    });
+    expect(await countRows('doc', "doc_number = 'outer' and state = 'approved'")).to.equal(1);
+    expect(await countRows('doc', "doc_number = 'inner'")).to.equal(0);
+    expect(await countRows('account', "code = 'taken'")).to.equal(1);
+  });
+
+  it('a savepoint that succeeds keeps its part', async () => {
+    await db.transaction(async (s) => {
+      const result = await s.savepoint(async () => (await s.api(Doc).insert({ docNumber: 'sp-ok', docDate: '2026-11-21' })).id);
+      expect(typeof result).to.equal('bigint');
+    });
+    expect(await countRows('doc', "doc_number = 'sp-ok'")).to.equal(1);
+  });
+});
