@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { col, type Database, DeadlockError, DetachedError, SerializationFailureError, type Session, UniqueViolationError } from '../src/index.js';
+import { col, CommitOutcomeUnknownError, type Database, DeadlockError, DetachedError, SerializationFailureError, type Session, UniqueViolationError } from '../src/index.js';
 import { Account, Doc, allEntities } from './support/model.js';
 import { countRows, openFreshDatabase, plainClient } from './support/test-database.js';
 
@@ -125,5 +125,19 @@ describe('safe transactions: retries, savepoints', () => {
       expect(typeof result).to.equal('bigint');
     });
     expect(await countRows('doc', "doc_number = 'sp-ok'")).to.equal(1);
+  });
+
+  it('a connection lost during COMMIT raises COMMIT_OUTCOME_UNKNOWN, never a plain rollback', async () => {
+    const s = await db.session();
+    await s.api(Doc).insert({ docNumber: 'limbo', docDate: '2026-11-21' });
+    await s.flush();
+    const [me] = await s.select('select pg_backend_pid() as pid', {}, { pid: col.int() });
+    const killer = await plainClient();
+    await killer.query('select pg_terminate_backend($1)', [me?.pid]);
+    await killer.end();
+    const error = await s.commit().catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(CommitOutcomeUnknownError);
+    expect((error as CommitOutcomeUnknownError).code).to.equal('COMMIT_OUTCOME_UNKNOWN');
+    await s.close();
   });
 });

@@ -74,6 +74,7 @@ describe('unit of work: insert, update, delete, flush, commit', () => {
       await s.api(Doc).loadMany(ids);
       expect(s.stats.statements - before).to.equal(1);
       expect(s.stats.rowsLoaded).to.equal(100);
+      expect(s.stats.cacheHits).to.equal(101); // the load, then all 100 ids again
     });
   });
 

@@ -103,7 +103,10 @@ export class EntityApi<E extends AnyEntity> {
       const uow = this.unitOfWork;
       const cached = uow.cachedRowsOf(this.meta).get(key);
       // A cache hit (deleted-in-session included) answers without a statement or an extra async frame.
-      if (cached !== undefined) return Promise.resolve(cached.status === RowStatus.Loaded || cached.status === RowStatus.New ? (cached as Rop<E>) : undefined);
+      if (cached !== undefined) {
+        uow.countCacheHits();
+        return Promise.resolve(cached.status === RowStatus.Loaded || cached.status === RowStatus.New ? (cached as Rop<E>) : undefined);
+      }
       this.#id(key);
       return uow.loadWhere(this.meta, `t.${this.#idColumn} = $1`, [key.toString()]).then((rows) => rows[0] as Rop<E> | undefined);
     } catch (e) {
@@ -139,6 +142,7 @@ export class EntityApi<E extends AnyEntity> {
         missingAt.push(i);
       } else if (row.status === RowStatus.Loaded || row.status === RowStatus.New) found[i] = row as Rop<E>;
     }
+    if (missing.length < ids.length) uow.countCacheHits(ids.length - missing.length);
     if (missing.length > 0) {
       for (const key of missing) this.#id(key); // range check before anything is sent
       const absentSince = uow.cacheChanges(meta);

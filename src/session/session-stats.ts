@@ -6,6 +6,8 @@ export interface SessionStats {
   readonly rowsLoaded: number;
   /** Rows written by flushes (inserted + updated + deleted). */
   readonly rowsWritten: number;
+  /** Reads answered from the transaction cache without a statement (`load`/`find`/`loadMany` hits, `byParent`/`byKey` of loaded keys). */
+  readonly cacheHits: number;
   /** Cells (rows × columns) held in the transaction cache now. */
   readonly cells: number;
   /** Flushes that wrote something. */
@@ -18,6 +20,7 @@ export interface SessionStats {
 export class SessionCounters {
   rowsLoaded = 0;
   rowsWritten = 0;
+  cacheHits = 0;
   flushes = 0;
   flushTimeMs = 0;
   /** Statements of connections this session already released. */

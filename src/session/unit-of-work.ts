@@ -77,6 +77,7 @@ export class UnitOfWork implements RowOwner {
       statements: c.statementsBefore + (this.#connectionNow?.statements ?? 0),
       rowsLoaded: c.rowsLoaded,
       rowsWritten: c.rowsWritten,
+      cacheHits: c.cacheHits,
       cells: this.#cells.cells,
       flushes: c.flushes,
       flushTimeMs: c.flushTimeMs,
@@ -87,6 +88,11 @@ export class UnitOfWork implements RowOwner {
   acquireExtraConnection(): Promise<Connection> {
     this.assertUsable();
     return this.pool.acquire();
+  }
+
+  /** Counts reads answered from the cache (see `SessionStats.cacheHits`). */
+  countCacheHits(n = 1): void {
+    this.#counters.cacheHits += n;
   }
 
   /** COMMITs sent successfully so far. */
