@@ -1,6 +1,12 @@
 import { col, defineEntity } from '../src/index.js';
 
-/** A receipt document of the demo warehouse. */
+/** A stock item. */
+export const Item = defineEntity({
+  name: 'Item',
+  columns: { id: col.id(), code: col.text({ maxLength: 20 }), price: col.decimal({ precision: 18, scale: 2 }) },
+});
+
+/** A receipt document of the warehouse. */
 export const Receipt = defineEntity({
   name: 'Receipt',
   columns: {
@@ -21,9 +27,26 @@ export const ReceiptLine = defineEntity({
     id: col.id(),
     idReceipt: col.ref(Receipt),
     nOrder: col.int(),
-    idItem: col.bigint(),
+    idItem: col.ref(Item),
     qty: col.decimal({ precision: 18, scale: 3 }),
     price: col.decimal({ precision: 18, scale: 2 }),
   },
   indexes: { byItem: ['idItem'] },
 });
+
+/** A lot (batch) of a receipt line. */
+export const ReceiptLot = defineEntity({
+  name: 'ReceiptLot',
+  parent: { entity: ReceiptLine, field: 'idLine', onDelete: 'cascade' },
+  columns: { id: col.id(), idLine: col.ref(ReceiptLine), lotCode: col.text(), qty: col.decimal({ precision: 18, scale: 3 }) },
+});
+
+/** The status register: one status per item. */
+export const ItemStatus = defineEntity({
+  name: 'ItemStatus',
+  columns: { id: col.id(), idItem: col.ref(Item), status: col.text({ enum: ['in-stock', 'low', 'out'] }), qtyOnHand: col.decimal({ precision: 18, scale: 3 }) },
+  indexes: { byItem: ['idItem'] },
+});
+
+/** Every entity of the demo. */
+export const warehouseEntities = [Item, Receipt, ReceiptLine, ReceiptLot, ItemStatus];

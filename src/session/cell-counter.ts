@@ -6,6 +6,7 @@ import { CellLimitError } from '../errors/cell-limit-error.js';
  */
 export class CellCounter {
   #cells = 0;
+  #peak = 0;
 
   constructor(readonly limit: number) {}
 
@@ -14,10 +15,16 @@ export class CellCounter {
     return this.#cells;
   }
 
+  /** Most cells held at once since the session began (clears included). */
+  get peak(): number {
+    return this.#peak;
+  }
+
   /** Adds `cells`, or throws `CellLimitError` and adds nothing. */
   reserve(cells: number): void {
     if (this.#cells + cells > this.limit) throw new CellLimitError(this.#cells, cells, this.limit);
     this.#cells += cells;
+    if (this.#cells > this.#peak) this.#peak = this.#cells;
   }
 
   /** Gives back cells reserved for rows that were not materialized after all. */

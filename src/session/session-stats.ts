@@ -10,6 +10,8 @@ export interface SessionStats {
   readonly cacheHits: number;
   /** Cells (rows × columns) held in the transaction cache now. */
   readonly cells: number;
+  /** Most cells held at once since the session began: how close a job came to `cellLimit`. */
+  readonly peakCells: number;
   /** Flushes that wrote something. */
   readonly flushes: number;
   /** Time spent writing in those flushes, in milliseconds. */

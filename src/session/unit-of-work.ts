@@ -79,6 +79,7 @@ export class UnitOfWork implements RowOwner {
       rowsWritten: c.rowsWritten,
       cacheHits: c.cacheHits,
       cells: this.#cells.cells,
+      peakCells: this.#cells.peak,
       flushes: c.flushes,
       flushTimeMs: c.flushTimeMs,
     };
