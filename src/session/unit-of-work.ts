@@ -17,6 +17,7 @@ import { planFlush } from './flush-planner.js';
 import { IdAllocator } from './id-allocator.js';
 import { type MergeMode, type RowFactory, RowMaterializer } from './row-materializer.js';
 import { type RowOwner, type RowState, RowStatus } from './row-state.js';
+import { SessionConnection } from './session-connection.js';
 import { SessionCounters, type SessionStats } from './session-stats.js';
 import { TransactionCache } from './transaction-cache.js';
 import { newRowValues } from './new-row-values.js';
@@ -40,10 +41,6 @@ export class UnitOfWork implements RowOwner {
   #epoch = 0;
   #state: State = 'open';
   #abortCause: unknown;
-  #connection: Promise<Connection> | undefined;
-  #connectionNow: Connection | undefined;
-  #beginning: Promise<void> | undefined;
-  #transactions = 0;
   #commits = 0;
   #savepoints = 0;
   readonly #cache = new TransactionCache();
@@ -54,6 +51,7 @@ export class UnitOfWork implements RowOwner {
   readonly #writer: FlushWriter;
   readonly #materializer: RowMaterializer;
   readonly #createRow: RowFactory;
+  readonly #link: SessionConnection;
 
   constructor(
     readonly registry: EntityRegistry,
@@ -65,6 +63,7 @@ export class UnitOfWork implements RowOwner {
     this.#writer = new FlushWriter(options.writeChunkSize ?? 50_000);
     this.#materializer = new RowMaterializer(this, this.#cache, this.#cells, this.#counters, createRow);
     this.#createRow = createRow;
+    this.#link = new SessionConnection(pool, options);
   }
 
   get epoch(): number {
@@ -74,7 +73,7 @@ export class UnitOfWork implements RowOwner {
   get stats(): SessionStats {
     const c = this.#counters;
     return {
-      statements: c.statementsBefore + (this.#connectionNow?.statements ?? 0),
+      statements: c.statementsBefore + this.#link.statements,
       rowsLoaded: c.rowsLoaded,
       rowsWritten: c.rowsWritten,
       cacheHits: c.cacheHits,
@@ -108,7 +107,7 @@ export class UnitOfWork implements RowOwner {
 
   /** Changes whenever a transaction begins or ends: a cursor knows its transaction ended when this changed. */
   get transactionNumber(): number {
-    return this.#transactions;
+    return this.#link.boundaries;
   }
 
   /** Whether calls are allowed now (not aborted, not closed). */
@@ -133,7 +132,7 @@ export class UnitOfWork implements RowOwner {
    */
   async run<T>(fn: (connection: Connection) => Promise<T>): Promise<T> {
     this.assertUsable();
-    const connection = await this.#transaction();
+    const connection = await this.#link.inTransaction();
     try {
       return await fn(connection);
     } catch (e) {
@@ -291,7 +290,7 @@ export class UnitOfWork implements RowOwner {
   /** Flushes, commits, and clears the cache. The session may then start a new transaction. */
   async commit(): Promise<void> {
     await this.flush();
-    const connection = this.#connectionNow;
+    const connection = this.#link.current;
     if (connection?.inTransaction) {
       try {
         await connection.commit();
@@ -301,7 +300,7 @@ export class UnitOfWork implements RowOwner {
         this.#abort(error);
         throw error;
       } finally {
-        this.#transactions++;
+        this.#link.transactionEnded();
       }
     }
     this.#clear();
@@ -310,14 +309,14 @@ export class UnitOfWork implements RowOwner {
   /** Rolls back, clears the cache, and makes an aborted session usable again. */
   async rollback(): Promise<void> {
     if (this.#state === 'closed') return;
-    const connection = this.#connectionNow;
+    const connection = this.#link.current;
     try {
       await connection?.rollback();
     } catch {
       // The connection is broken; drop it so the next statement takes a fresh one.
-      this.#dropConnection(true);
+      this.#link.drop(true);
     } finally {
-      this.#transactions++;
+      this.#link.transactionEnded();
       this.#state = 'open';
       this.#abortCause = undefined;
       this.#clear();
@@ -335,7 +334,7 @@ export class UnitOfWork implements RowOwner {
    * the undone part wrote or read. Does nothing when the transaction itself is gone.
    */
   async recoverToSavepoint(name: string): Promise<void> {
-    const connection = this.#connectionNow;
+    const connection = this.#link.current;
     if (this.#state === 'closed' || !connection?.inTransaction || connection.broken) return;
     await connection.rollbackToSavepoint(name);
     this.#state = 'open';
@@ -347,7 +346,7 @@ export class UnitOfWork implements RowOwner {
   async close(): Promise<void> {
     if (this.#state === 'closed') return;
     await this.rollback();
-    this.#dropConnection(false);
+    this.#link.drop(false);
     this.#state = 'closed';
   }
 
@@ -376,39 +375,5 @@ export class UnitOfWork implements RowOwner {
       this.#state = 'aborted';
       this.#abortCause = cause;
     }
-  }
-
-  async #transaction(): Promise<Connection> {
-    this.#connection ??= this.pool.acquire().then(
-      (c) => (this.#connectionNow = c),
-      (e: unknown) => {
-        this.#connection = undefined;
-        throw e;
-      },
-    );
-    const connection = await this.#connection;
-    if (!connection.inTransaction) {
-      this.#beginning ??= connection.begin(this.options).then(
-        () => {
-          this.#transactions++;
-          this.#beginning = undefined;
-        },
-        (e: unknown) => {
-          this.#beginning = undefined;
-          throw e;
-        },
-      );
-      await this.#beginning;
-    }
-    return connection;
-  }
-
-  #dropConnection(broken: boolean): void {
-    const connection = this.#connectionNow;
-    if (!connection) return;
-    this.#counters.statementsBefore += connection.statements;
-    connection.release(broken);
-    this.#connection = undefined;
-    this.#connectionNow = undefined;
   }
 }
