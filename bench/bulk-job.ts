@@ -3,10 +3,14 @@ import { BulkProcess, Database } from '../src/index.js';
 import { BenchDoc, BenchLine, BenchLot } from './model.js';
 
 // One bulk job in a process of its own, so that its peak RSS is its own:
-//   tsx bench/bulk-job.ts <url> <cellar|pg> <rows>
+//   tsx bench/bulk-job.ts <url> <cellar|pg> <rows> <tag>
 // Prints {"ms": …, "maxRssMb": …}. The table must hold <rows> lines (see bulk-scenarios.ts).
-const [url, impl, rowsArg] = process.argv.slice(2) as [string, 'cellar' | 'pg', string];
+// <tag> differs between runs, so every run writes values the previous run did not: cellar skips
+// writes of unchanged values, and the bench must measure the same work on both sides.
+const [url, impl, rowsArg, tagArg] = process.argv.slice(2) as [string, 'cellar' | 'pg', string, string];
 const rows = Number(rowsArg);
+const tag = Number(tagArg);
+const newQty = (chunk: number): string => `${(tag * 7 + chunk) % 997}.125`;
 const CHUNK = 5000;
 const started = performance.now();
 const processed = impl === 'cellar' ? await cellarJob() : await pgJob();
@@ -19,7 +23,7 @@ async function cellarJob(): Promise<number> {
   const s = await db.session();
   try {
     const result = await new BulkProcess(s).chunkedQuery(BenchLine, CHUNK, 'select id from bench_line', {}, async (rops, info) => {
-      for (const rop of rops) rop.set('qty', `${info.chunkIndex % 7}.125`);
+      for (const rop of rops) rop.set('qty', newQty(info.chunkIndex));
       await s.flush(true);
     });
     await s.commit();
@@ -41,7 +45,7 @@ async function pgJob(): Promise<number> {
       const ids = (await client.query<{ id: string }>(`FETCH ${CHUNK} FROM keys`)).rows.map((r) => r.id);
       if (ids.length === 0) break;
       const lines = (await client.query('SELECT id, id_doc, n_order, id_item, qty, price FROM bench_line WHERE id = ANY($1::int8[])', [ids])).rows;
-      const qty = lines.map(() => `${chunk % 7}.125`);
+      const qty = lines.map(() => newQty(chunk));
       await client.query('UPDATE bench_line t SET qty = u.qty FROM unnest($1::int8[], $2::numeric[]) AS u(id, qty) WHERE t.id = u.id', [lines.map((l) => l.id), qty]);
       done += lines.length;
     }

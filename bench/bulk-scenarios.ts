@@ -31,9 +31,10 @@ export async function bulkJobScenarios(url: string, runs: number, sizes: readonl
   for (const rows of sizes) {
     await seedLines(url, rows);
     const result: JobRun = { rows, cellar: { ms: [], rssMb: [] }, pg: { ms: [], rssMb: [] } };
+    let tag = 0;
     for (let r = 0; r < runs; r++) {
       for (const impl of r % 2 ? (['pg', 'cellar'] as const) : (['cellar', 'pg'] as const)) {
-        const { stdout } = await run(process.execPath, ['--import', 'tsx', 'bench/bulk-job.ts', url, impl, String(rows)], { maxBuffer: 1 << 20 });
+        const { stdout } = await run(process.execPath, ['--import', 'tsx', 'bench/bulk-job.ts', url, impl, String(rows), String(++tag)], { maxBuffer: 1 << 20 });
         const { ms, maxRssMb } = JSON.parse(stdout.trim().split('\n').pop() as string) as { ms: number; maxRssMb: number };
         result[impl].ms.push(ms);
         result[impl].rssMb.push(maxRssMb);

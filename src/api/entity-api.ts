@@ -45,15 +45,22 @@ export class EntityApi<E extends AnyEntity> {
     return new EntityApi(entity, this.#source);
   }
 
-  /** The unit of work of the session this call acts on. */
+  /** The unit of work of the session this call acts on; throws if that session is aborted or closed. */
   protected get unitOfWork(): UnitOfWork {
     const session = typeof this.#source === 'function' ? this.#source() : this.#source;
     const uow = session[unitOfWorkOf];
-    if (!uow.registry.has(this.meta)) {
-      throw new DefinitionError([`${this.meta.name} is not among the entities given to Database.open`]);
+    uow.assertUsable();
+    if (uow !== this.#checked) {
+      if (!uow.registry.has(this.meta)) {
+        throw new DefinitionError([`${this.meta.name} is not among the entities given to Database.open`]);
+      }
+      this.#checked = uow;
     }
     return uow;
   }
+
+  /** The unit of work whose registry was last checked for this entity (the check runs once per session). */
+  #checked: UnitOfWork | undefined;
 
   /** Runtime metadata of the entity. */
   get meta(): EntityMeta {
@@ -93,7 +100,22 @@ export class EntityApi<E extends AnyEntity> {
    * SELECT. Throws `NOT_FOUND` when there is none (or it was deleted in this session).
    */
   load(id: bigint | number): Promise<Rop<E>> {
+    const hit = typeof id === 'bigint' ? this.#liveHit(id) : undefined;
+    if (hit) return Promise.resolve(hit); // the cached path: no statement, no chained promise
     return this.find(id).then((row) => row ?? Promise.reject(new NotFoundError(this.meta.name, this.#id(id))));
+  }
+
+  /** A live cached row for the id (counted as a cache hit), or undefined. Never throws. */
+  #liveHit(id: bigint): Rop<E> | undefined {
+    try {
+      const uow = this.unitOfWork;
+      const row = uow.cachedRowsOf(this.meta).get(id);
+      if (row === undefined || (row.status !== RowStatus.Loaded && row.status !== RowStatus.New)) return undefined;
+      uow.countCacheHits();
+      return row as Rop<E>;
+    } catch {
+      return undefined;
+    }
   }
 
   /** Like {@link load}, but undefined when the row does not exist. */

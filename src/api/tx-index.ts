@@ -25,6 +25,8 @@ export type IndexKeyInput = IndexKeyPart | readonly IndexKeyPart[];
  */
 export class TxIndex<E extends AnyEntity> {
   readonly #unitOfWork: () => UnitOfWork;
+  /** The cache index last used, valid while the same unit of work is in the same cache epoch. */
+  #last: { uow: UnitOfWork; epoch: number; index: CacheIndex } | undefined;
 
   /** @internal Get indexes with `api.index(name)`. */
   constructor(
@@ -38,8 +40,20 @@ export class TxIndex<E extends AnyEntity> {
   }
 
   /** Rows with this key: read once per key, then served from the cache and kept in step with the session. */
-  async byKey(key: IndexKeyInput): Promise<Rop<E>[]> {
-    return (await this.#loader().rowsByKey(this.#index(), this.#normalize(key), false)) as Rop<E>[];
+  byKey(key: IndexKeyInput): Promise<Rop<E>[]> {
+    try {
+      const index = this.#index();
+      const values = this.#normalize(key);
+      // The cached path (the common one once keys are loaded) answers without an async frame.
+      const cached = index.liveIfLoaded(index.keyOf(values));
+      if (cached) {
+        this.#unitOfWork().countCacheHits();
+        return Promise.resolve(cached as Rop<E>[]);
+      }
+      return this.#loader().rowsByKey(index, values, false) as Promise<Rop<E>[]>;
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   /** Rows with this key, always read (one statement) and merged with the session's changes. */
@@ -61,11 +75,20 @@ export class TxIndex<E extends AnyEntity> {
   }
 
   #index(): CacheIndex {
-    return this.#unitOfWork().indexFor(this.meta, this.declaration.columnIndexes);
+    const uow = this.#unitOfWork();
+    uow.assertUsable();
+    const last = this.#last;
+    if (last && last.uow === uow && last.epoch === uow.epoch) return last.index;
+    const index = uow.indexFor(this.meta, this.declaration.columnIndexes);
+    this.#last = { uow, epoch: uow.epoch, index };
+    return index;
   }
 
   #normalize(key: IndexKeyInput): unknown[] {
     const { declaration } = this;
+    if (declaration.fields.length === 1 && key !== null && key !== undefined && !Array.isArray(key)) {
+      return [(this.meta.columns[declaration.columnIndexes[0] as number] as ColumnMeta).normalize(key)];
+    }
     const parts = declaration.fields.length === 1 ? [key] : Array.isArray(key) ? (key as unknown[]) : undefined;
     if (!parts || parts.length !== declaration.fields.length) {
       throw new ValidationError(`index ${declaration.name} takes a key of ${declaration.fields.length} values [${declaration.fields.join(', ')}]`);

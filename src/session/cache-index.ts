@@ -73,6 +73,14 @@ export class CacheIndex {
     return this.#buckets.get(key)?.loaded === true;
   }
 
+  /** The key's live rows if the key was loaded, else undefined: one lookup for the cached path. */
+  liveIfLoaded(key: IndexKey): RowState[] | undefined {
+    const bucket = this.#buckets.get(key);
+    if (!bucket?.loaded) return undefined;
+    const out: RowState[] = [];
+    return appendLiveRows(bucket.rows, out) ? out : out.sort(byId);
+  }
+
   markLoaded(key: IndexKey): void {
     this.#bucket(key).loaded = true;
   }

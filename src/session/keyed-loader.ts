@@ -24,9 +24,10 @@ export class KeyedLoader {
 
   async rowsByKey(index: CacheIndex, keyValues: readonly unknown[], refresh: boolean): Promise<RowState[]> {
     const key = index.keyOf(keyValues);
-    if (!refresh && index.isLoaded(key)) {
+    const cached = refresh ? undefined : index.liveIfLoaded(key);
+    if (cached) {
       this.uow.countCacheHits();
-      return index.live(key);
+      return cached;
     }
     const where = index.columns.map((c, i) => `t.${q(this.#column(index, c).column)} = $${i + 1}::${arrayElementType(this.#column(index, c))}`).join(' AND ');
     const fromDb = await this.uow.loadWhere(index.meta, `${where} ORDER BY t.${q(index.meta.id.column)}`, keyValues.map(encodeParam), refresh ? 'refresh' : 'keep');
