@@ -29,6 +29,9 @@ export { resolveDatabaseUrl, type ResolvedDatabase } from './db/database-url.js'
 
 export type { SessionStats } from './session/session-stats.js';
 
+export { SharedCache, type SharedCacheOptions, type RememberOptions } from './cache/shared-cache.js';
+export type { CacheStats, CacheEvent } from './cache/cache-stats.js';
+
 export { cellarModule, type CellarModuleOptions } from './di/cellar-module.js';
 export { apiOf, CellarTokens } from './di/tokens.js';
 

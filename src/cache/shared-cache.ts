@@ -1,0 +1,203 @@
+import { LRUCache } from 'lru-cache';
+import type { CacheEvent, CacheStats } from './cache-stats.js';
+import { encodeValue } from './value-codec.js';
+
+/** Options of {@link SharedCache}. */
+export interface SharedCacheOptions {
+  /** Most entries held (default 10,000). */
+  readonly maxEntries?: number;
+  /** Most bytes held, counted as the encoded size of the values (default 64 MiB). */
+  readonly maxBytes?: number;
+  /** Receives every cache event (hit, miss, set, eviction, invalidation); keep it cheap. */
+  readonly onEvent?: (event: CacheEvent) => void;
+}
+
+/** Options of {@link SharedCache.remember}. */
+export interface RememberOptions {
+  /** How long a value is fresh. */
+  readonly ttlMs: number;
+  /** Tags to invalidate the value by (for example the tables it was read from). */
+  readonly tags?: readonly string[];
+  /**
+   * After `ttlMs`, serve the stale value for this much longer while one background call of the loader
+   * refreshes it (refresh-ahead): callers never wait for a reload of a hot key.
+   */
+  readonly staleWhileRevalidateMs?: number;
+}
+
+interface Entry {
+  readonly value: unknown;
+  readonly freshUntil: number;
+  readonly staleUntil: number;
+  readonly tags: readonly string[];
+}
+
+/**
+ * The in-process tier of cellar's shared cache: read-mostly values (query results, reference data)
+ * shared by every session of the process, bounded by entries and bytes (lru-cache), with tags,
+ * single-flight loading and refresh-ahead.
+ *
+ * Correctness rules: concurrent misses of one key run the loader once; a value whose key or tag was
+ * invalidated while its loader ran is returned to its callers but not stored (an invalidation racing
+ * a load never leaves the old value cached); values are shared, so treat them as immutable.
+ *
+ * @example
+ * ```ts
+ * const cache = new SharedCache({ maxBytes: 32 * 2 ** 20 });
+ * const rates = await cache.remember('rates:2026-11', { ttlMs: 60_000, tags: ['rate'] },
+ *   () => s.select('select code, rate from rate where month = {m}', { m: '2026-11' }, shape));
+ * cache.invalidateTags(['rate']);            // after rates change
+ * ```
+ */
+export class SharedCache {
+  readonly #entries: LRUCache<string, Entry>;
+  readonly #inflight = new Map<string, Promise<unknown>>();
+  readonly #byTag = new Map<string, Set<string>>();
+  /** Invalidation clock: the tick at which each key or tag was last invalidated while loads were in flight. */
+  readonly #invalidatedAt = new Map<string, number>();
+  #clock = 0;
+  readonly #onEvent: ((event: CacheEvent) => void) | undefined;
+  #hits = 0;
+  #misses = 0;
+  #staleHits = 0;
+  #evictions = 0;
+  #loaderCalls = 0;
+  #loaderTimeMs = 0;
+  #invalidations = 0;
+
+  constructor(options: SharedCacheOptions = {}) {
+    this.#onEvent = options.onEvent;
+    this.#entries = new LRUCache<string, Entry>({
+      max: options.maxEntries ?? 10_000,
+      maxSize: options.maxBytes ?? 64 * 2 ** 20,
+      sizeCalculation: (entry, key) => Math.max(1, key.length + encodeValue(entry.value).length),
+      dispose: (entry, key, reason) => {
+        this.#untag(key, entry.tags);
+        if (reason === 'evict') {
+          this.#evictions++;
+          this.#onEvent?.({ type: 'evict', key });
+        }
+      },
+    });
+  }
+
+  /**
+   * The cached value of `key`, or the loader's value (stored for `ttlMs`). Concurrent misses share one
+   * loader call; with `staleWhileRevalidateMs`, a stale value is served while one refresh runs.
+   */
+  async remember<T>(key: string, options: RememberOptions, loader: () => Promise<T>): Promise<T> {
+    const now = Date.now();
+    const entry = this.#entries.get(key);
+    if (entry && now < entry.freshUntil) {
+      this.#hits++;
+      this.#onEvent?.({ type: 'hit', key });
+      return entry.value as T;
+    }
+    if (entry && now < entry.staleUntil) {
+      this.#staleHits++;
+      this.#hits++;
+      this.#onEvent?.({ type: 'stale-hit', key });
+      this.#load(key, options, loader).catch(() => undefined); // refresh-ahead; errors keep the stale value
+      return entry.value as T;
+    }
+    this.#misses++;
+    this.#onEvent?.({ type: 'miss', key });
+    return this.#load(key, options, loader);
+  }
+
+  /** Removes every value stored under any of these tags, and keeps loads already running from storing theirs. */
+  invalidateTags(tags: Iterable<string>): number {
+    let removed = 0;
+    const tick = ++this.#clock;
+    for (const tag of tags) {
+      if (this.#inflight.size > 0) this.#invalidatedAt.set(`tag:${tag}`, tick);
+      for (const key of [...(this.#byTag.get(tag) ?? [])]) if (this.#entries.delete(key)) removed++;
+      this.#onEvent?.({ type: 'invalidate', key: '', tags: [tag] });
+    }
+    this.#invalidations += removed;
+    return removed;
+  }
+
+  /** Removes one key (and keeps a load of it already running from storing its value). */
+  forget(key: string): boolean {
+    const tick = ++this.#clock;
+    if (this.#inflight.size > 0) this.#invalidatedAt.set(`key:${key}`, tick);
+    const removed = this.#entries.delete(key);
+    if (removed) this.#invalidations++;
+    this.#onEvent?.({ type: 'invalidate', key });
+    return removed;
+  }
+
+  /** Counters since the cache was made. */
+  stats(): CacheStats {
+    const asked = this.#hits + this.#misses;
+    return {
+      hits: this.#hits,
+      misses: this.#misses,
+      staleHits: this.#staleHits,
+      hitRatio: asked === 0 ? 0 : this.#hits / asked,
+      evictions: this.#evictions,
+      entries: this.#entries.size,
+      bytes: this.#entries.calculatedSize,
+      loaderCalls: this.#loaderCalls,
+      loaderTimeMs: this.#loaderTimeMs,
+      invalidations: this.#invalidations,
+    };
+  }
+
+  /** Drops everything (counters stay). */
+  clear(): void {
+    this.#entries.clear();
+    this.#byTag.clear();
+  }
+
+  #load<T>(key: string, options: RememberOptions, loader: () => Promise<T>): Promise<T> {
+    const running = this.#inflight.get(key);
+    if (running) return running as Promise<T>;
+    const startedAt = this.#clock;
+    const started = performance.now();
+    this.#loaderCalls++;
+    const promise = (async () => {
+      try {
+        const value = await loader();
+        this.#store(key, value, options, startedAt);
+        return value;
+      } catch (e) {
+        this.#onEvent?.({ type: 'loader-error', key });
+        throw e;
+      } finally {
+        this.#loaderTimeMs += performance.now() - started;
+        this.#inflight.delete(key);
+        // Invalidation ticks only matter to loads in flight; with none left, forget them (bounded memory).
+        if (this.#inflight.size === 0) this.#invalidatedAt.clear();
+      }
+    })();
+    this.#inflight.set(key, promise);
+    return promise;
+  }
+
+  #store(key: string, value: unknown, options: RememberOptions, startedAt: number): void {
+    const tags = options.tags ?? [];
+    const invalidatedSince = [`key:${key}`, ...tags.map((t) => `tag:${t}`)].some((k) => (this.#invalidatedAt.get(k) ?? -1) > startedAt);
+    if (invalidatedSince) {
+      this.#onEvent?.({ type: 'set-skipped', key, tags });
+      return;
+    }
+    const now = Date.now();
+    const freshUntil = now + options.ttlMs;
+    this.#entries.set(key, { value, freshUntil, staleUntil: freshUntil + (options.staleWhileRevalidateMs ?? 0), tags });
+    for (const tag of tags) {
+      let keys = this.#byTag.get(tag);
+      if (!keys) this.#byTag.set(tag, (keys = new Set()));
+      keys.add(key);
+    }
+    this.#onEvent?.({ type: 'set', key, tags });
+  }
+
+  #untag(key: string, tags: readonly string[]): void {
+    for (const tag of tags) {
+      const keys = this.#byTag.get(tag);
+      if (keys?.delete(key) && keys.size === 0) this.#byTag.delete(tag);
+    }
+  }
+}
