@@ -2,7 +2,7 @@
 
 export { Database, type DatabaseOptions, type SessionOptions, type TransactionOptions } from './api/database.js';
 export type { RetryOptions } from './api/transaction-retry.js';
-export { Session, type SqlParams } from './api/session.js';
+export { Session, type SqlParams, type SelectOptions } from './api/session.js';
 export { ObjectQuery } from './api/object-query.js';
 export type { WhereFilters, FilterOperators } from './api/where-filters.js';
 export { TxIndex, type IndexKeyInput, type IndexKeyPart } from './api/tx-index.js';
@@ -31,6 +31,7 @@ export type { SessionStats } from './session/session-stats.js';
 
 export { SharedCache, type SharedCacheOptions, type RememberOptions } from './cache/shared-cache.js';
 export type { CacheStats, CacheEvent } from './cache/cache-stats.js';
+export { tableTag } from './cache/table-tag.js';
 
 export { cellarModule, type CellarModuleOptions } from './di/cellar-module.js';
 export { apiOf, CellarTokens } from './di/tokens.js';

@@ -8,6 +8,8 @@ import { DefinitionError } from '../errors/definition-error.js';
 import { NoSessionError } from '../errors/no-session-error.js';
 import type { EntityBase } from '../schema/entity.js';
 import { EntityRegistry } from '../schema/entity-registry.js';
+import { SharedCache, type SharedCacheOptions } from '../cache/shared-cache.js';
+import { tableTag } from '../cache/table-tag.js';
 import { UnitOfWork } from '../session/unit-of-work.js';
 import { Rop } from './rop.js';
 import { Session } from './session.js';
@@ -27,6 +29,8 @@ export interface DatabaseOptions {
   readonly pool?: PoolOptions;
   /** Called after every statement (SQL, duration, row count): for logging and tests. Keep it cheap. */
   readonly onStatement?: StatementListener;
+  /** Bounds and logging of `db.cache`, the process's shared cache. */
+  readonly cache?: SharedCacheOptions;
 }
 
 /** Options of one session. */
@@ -59,6 +63,12 @@ export interface TransactionOptions extends SessionOptions {
 export class Database {
   /** DDL for the registered entities: `create()`, `sql()`, `drop()`. */
   readonly schema: SchemaManager;
+  /**
+   * The shared cache of this process: `remember` for any value, and the store behind `.remember(…)` of
+   * object queries and selects. Every entity's table is a tag (`table:<name>`), invalidated when a
+   * commit of this process writes that table.
+   */
+  readonly cache: SharedCache;
   readonly #pool: ConnectionPool;
   readonly #registry: EntityRegistry;
   readonly #options: DatabaseOptions;
@@ -70,7 +80,14 @@ export class Database {
     this.#registry = registry;
     this.#options = Object.freeze({ ...options });
     this.schema = new SchemaManager(pool, registry);
+    this.cache = new SharedCache(options.cache);
   }
+
+  /** After a commit: invalidate the cache tags of the tables it wrote, before `commit()` returns. */
+  readonly #committed = (tables: readonly string[] | 'all'): void => {
+    const written = tables === 'all' ? this.#registry.entities.map((m) => m.table) : tables;
+    this.cache.invalidateTags(written.map(tableTag));
+  };
 
   /** Checks the entities, opens the pool and verifies that the server answers. */
   static async open(options: DatabaseOptions): Promise<Database> {
@@ -107,6 +124,8 @@ export class Database {
     const uow = new UnitOfWork(this.#registry, this.#pool, (owner, meta, values, status) => new Rop(owner, meta, values, status), {
       cellLimit: this.#options.cellLimit,
       writeChunkSize: this.#options.writeChunkSize,
+      sharedCache: this.cache,
+      onCommitted: this.#committed,
       ...options,
     });
     const session = new Session(uow, () => this.#open.delete(session));

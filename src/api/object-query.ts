@@ -4,11 +4,16 @@ import { quoteIdentifier as q } from '../schema/naming.js';
 import { bindNamedParams, compileNamedSql } from '../sql/named-params.js';
 import { encodeParam } from '../sql/param-encoding.js';
 import { eagerLoad, loadOrder } from '../session/eager-loader.js';
+import type { RowState } from '../session/row-state.js';
 import type { UnitOfWork } from '../session/unit-of-work.js';
+import type { RememberOptions } from '../cache/shared-cache.js';
+import { tableTag } from '../cache/table-tag.js';
+import { encodeValue } from '../cache/value-codec.js';
 import type { Rop } from './rop.js';
 import { filtersToSql, type WhereFilters, type WhereSql } from './where-filters.js';
 
 interface QueryState {
+  readonly remember?: RememberOptions;
   readonly conditions: readonly string[];
   readonly params: Readonly<Record<string, unknown>>;
   readonly order: readonly string[];
@@ -89,11 +94,21 @@ export class ObjectQuery<E extends AnyEntity> {
     return this.#with({ batchIn });
   }
 
+  /**
+   * Serve the rows from the shared cache (`db.cache`) when they are there, and store them after a read.
+   * The entity's table is a tag (a commit writing it invalidates the entry) besides `tags`. Only
+   * committed data is stored: in a transaction that wrote the table, the query goes to the database.
+   * Cached rows enter the transaction cache like read ones (in-session changes still win).
+   */
+  remember(options: RememberOptions): ObjectQuery<E> {
+    return this.#with({ remember: options });
+  }
+
   /** The matching rows, as rops of the transaction cache. */
   async all(): Promise<Rop<E>[]> {
     const uow = this.unitOfWork();
     const { text, values } = this.#compile(true);
-    const rows = await uow.loadWhere(this.entity.meta, text, values);
+    const rows = await this.#rows(uow, text, values);
     if (this.#state.batchIn.length > 0) {
       await eagerLoad(uow, this.entity.meta, rows, this.#state.batchIn.map((e) => e.meta));
     }
@@ -111,6 +126,17 @@ export class ObjectQuery<E extends AnyEntity> {
     const { text, values } = this.#compile(false, `SELECT count(*) AS n FROM ${q(this.entity.meta.table)} t WHERE `);
     const result = await this.unitOfWork().run((c) => c.queryArrays(text, values));
     return Number(result.rows[0]?.[0] ?? 0);
+  }
+
+  async #rows(uow: UnitOfWork, text: string, values: unknown[]): Promise<RowState[]> {
+    const { meta } = this.entity;
+    const remember = this.#state.remember;
+    const cache = uow.sharedCache;
+    if (!remember || !cache || uow.writes.has(meta.table)) return uow.loadWhere(meta, text, values);
+    const key = `oquery:${meta.table}:${text}:${encodeValue(values)}`;
+    const cached = await cache.remember(key, { ...remember, tags: [tableTag(meta.table), ...(remember.tags ?? [])] }, () => uow.queryRows(meta, text, values));
+    // Rops own their value arrays and change them; the cached arrays must stay as read.
+    return uow.materialize(meta, cached.map((row) => row.slice()));
   }
 
   /**

@@ -5,6 +5,8 @@ import { createShapeDecoder, type Shape, type ShapeRow } from '../sql/row-shape.
 import type { SessionStats } from '../session/session-stats.js';
 import { withSavepoint } from '../session/savepoint.js';
 import type { UnitOfWork } from '../session/unit-of-work.js';
+import type { RememberOptions } from '../cache/shared-cache.js';
+import { encodeValue } from '../cache/value-codec.js';
 import { EntityApi } from './entity-api.js';
 import { ObjectQuery } from './object-query.js';
 import { streamRows, type StreamOptions } from './row-stream.js';
@@ -12,6 +14,16 @@ import { type HasUnitOfWork, unitOfWorkOf } from './session-internals.js';
 
 /** Named SQL parameters: `{name}` in the SQL takes `params.name`. */
 export type SqlParams = Readonly<Record<string, unknown>>;
+
+/** Options of `session.select`. */
+export interface SelectOptions {
+  /**
+   * Serve the rows from `db.cache` and store them after a read, for `ttlMs`, under `tags` (give the
+   * tables the query reads, e.g. `tableTag('doc')` = `'table:doc'`, so that commits writing them
+   * invalidate it). Skipped when the transaction has written anything: only committed data is cached.
+   */
+  readonly remember?: RememberOptions;
+}
 
 /**
  * A unit of work: one connection, one transaction at a time, a transaction cache of rops, and batched
@@ -111,12 +123,21 @@ export class Session implements HasUnitOfWork {
    *   { ids: [doc.id] }, { id: col.bigint(), qty: col.decimal() });
    * ```
    */
-  async select<S extends Shape>(sql: string, params: SqlParams, shape: S): Promise<ShapeRow<S>[]> {
+  async select<S extends Shape>(sql: string, params: SqlParams, shape: S, options: SelectOptions = {}): Promise<ShapeRow<S>[]> {
     const compiled = compileNamedSql(sql);
     const values = bindNamedParams(compiled, params, encodeParam);
     const uow = this[unitOfWorkOf];
     await uow.flush();
-    const result = await uow.run((c) => c.queryArrays(compiled.text, values));
+    const read = async (): Promise<{ fields: { name: string }[]; rows: unknown[][] }> => {
+      const result = await uow.run((c) => c.queryArrays(compiled.text, values));
+      return { fields: result.fields.map((f) => ({ name: f.name })), rows: result.rows };
+    };
+    const { remember } = options;
+    // Only committed data is cached: after this transaction wrote anything, the select goes to the database.
+    const result =
+      remember && uow.sharedCache && !uow.writes.has()
+        ? await uow.sharedCache.remember(`select:${compiled.text}:${encodeValue(values)}`, remember, read)
+        : await read();
     const decode = createShapeDecoder(shape, result.fields);
     return result.rows.map(decode);
   }
@@ -157,6 +178,7 @@ export class Session implements HasUnitOfWork {
     const values = bindNamedParams(compiled, params, encodeParam);
     const uow = this[unitOfWorkOf];
     await uow.flush();
+    uow.writes.wroteUnknown(); // raw SQL may write any table: the commit invalidates every table tag
     const result = await uow.run((c) => c.query(compiled.text, values));
     return result.rowCount ?? 0;
   }

@@ -8,6 +8,7 @@ import { SessionClosedError } from '../errors/session-closed-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import type { ColumnMeta, EntityMeta } from '../schema/entity-meta.js';
 import type { EntityRegistry } from '../schema/entity-registry.js';
+import type { SharedCache } from '../cache/shared-cache.js';
 import type { CacheIndex } from './cache-index.js';
 import { CellCounter } from './cell-counter.js';
 import { ChangeTracker } from './change-tracker.js';
@@ -20,10 +21,15 @@ import { type RowOwner, type RowState, RowStatus } from './row-state.js';
 import { SessionConnection } from './session-connection.js';
 import { SessionCounters, type SessionStats } from './session-stats.js';
 import { TransactionCache } from './transaction-cache.js';
+import { TransactionWrites } from './transaction-writes.js';
 import { newRowValues } from './new-row-values.js';
 
 /** Settings of one unit of work. */
 export interface UnitOfWorkOptions extends BeginOptions {
+  /** The process's shared cache (object queries and selects with `remember`). */
+  readonly sharedCache?: SharedCache;
+  /** Called after every successful COMMIT with the tables it wrote (`'all'` after raw `execute` writes). */
+  readonly onCommitted?: (tables: readonly string[] | 'all') => void;
   /** Most cells the transaction cache may hold (default 1,000,000). */
   readonly cellLimit?: number;
   /** Rows per flush statement (default 50,000). */
@@ -42,6 +48,7 @@ export class UnitOfWork implements RowOwner {
   #state: State = 'open';
   #abortCause: unknown;
   #commits = 0;
+  readonly #writes = new TransactionWrites();
   #savepoints = 0;
   readonly #cache = new TransactionCache();
   readonly #tracker = new ChangeTracker();
@@ -93,6 +100,16 @@ export class UnitOfWork implements RowOwner {
   /** Counts reads answered from the cache (see `SessionStats.cacheHits`). */
   countCacheHits(n = 1): void {
     this.#counters.cacheHits += n;
+  }
+
+  /** The shared cache, when the database has one. */
+  get sharedCache(): SharedCache | undefined {
+    return this.options.sharedCache;
+  }
+
+  /** What the current transaction wrote (reads after a write are not committed data). */
+  get writes(): TransactionWrites {
+    return this.#writes;
   }
 
   /** COMMITs sent successfully so far. */
@@ -277,6 +294,7 @@ export class UnitOfWork implements RowOwner {
         throw e;
       }
       for (const op of plan) {
+        this.#writes.wrote(op.meta.table);
         this.#counters.rowsWritten += op.rows.length;
         for (const row of op.rows) this.#markFlushed(row, op.kind);
       }
@@ -295,6 +313,9 @@ export class UnitOfWork implements RowOwner {
       try {
         await connection.commit();
         this.#commits++;
+        const tables = this.#writes.written;
+        this.#writes.reset();
+        if (tables === 'all' || tables.length > 0) this.options.onCommitted?.(tables);
       } catch (e) {
         const error = e instanceof ConnectionLostError ? new CommitOutcomeUnknownError(e) : e;
         this.#abort(error);
@@ -317,6 +338,7 @@ export class UnitOfWork implements RowOwner {
       this.#link.drop(true);
     } finally {
       this.#link.transactionEnded();
+      this.#writes.reset();
       this.#state = 'open';
       this.#abortCause = undefined;
       this.#clear();
