@@ -10,6 +10,7 @@ import type { EntityBase } from '../schema/entity.js';
 import { EntityRegistry } from '../schema/entity-registry.js';
 import { SharedCache, type SharedCacheOptions } from '../cache/shared-cache.js';
 import { tableTag } from '../cache/table-tag.js';
+import type { TransactionWrites } from '../session/transaction-writes.js';
 import { UnitOfWork } from '../session/unit-of-work.js';
 import { Rop } from './rop.js';
 import { Session } from './session.js';
@@ -83,10 +84,19 @@ export class Database {
     this.cache = new SharedCache(options.cache);
   }
 
-  /** After a commit: invalidate the cache tags of the tables it wrote, before `commit()` returns. */
-  readonly #committed = (tables: readonly string[] | 'all'): void => {
+  /** After a commit, before `commit()` returns: drop what it changed from the shared cache. */
+  readonly #committed = (writes: TransactionWrites): void => {
+    const tables = writes.written;
     const written = tables === 'all' ? this.#registry.entities.map((m) => m.table) : tables;
     this.cache.invalidateTags(written.map(tableTag));
+    for (const meta of this.#registry.entities) {
+      if (!meta.cache) continue;
+      if (tables === 'all') this.cache.invalidateRows(meta.table, 'all');
+      else {
+        const ids = writes.rows.get(meta.table);
+        if (ids) this.cache.invalidateRows(meta.table, ids);
+      }
+    }
   };
 
   /** Checks the entities, opens the pool and verifies that the server answers. */

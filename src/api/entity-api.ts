@@ -8,7 +8,7 @@ import { arrayLiteral } from '../sql/param-encoding.js';
 import { collectCascade } from '../session/cascade-delete.js';
 import type { CacheIndex } from '../session/cache-index.js';
 import { KeyedLoader } from '../session/keyed-loader.js';
-import { RowStatus } from '../session/row-state.js';
+import { type RowState, RowStatus } from '../session/row-state.js';
 import type { UnitOfWork } from '../session/unit-of-work.js';
 import type { Rop } from './rop.js';
 import { type HasUnitOfWork, unitOfWorkOf } from './session-internals.js';
@@ -124,16 +124,46 @@ export class EntityApi<E extends AnyEntity> {
       const key = typeof id === 'bigint' ? id : this.#id(id);
       const uow = this.unitOfWork;
       const cached = uow.cachedRowsOf(this.meta).get(key);
-      // A cache hit (deleted-in-session included) answers without a statement or an extra async frame.
       if (cached !== undefined) {
         uow.countCacheHits();
         return Promise.resolve(cached.status === RowStatus.Loaded || cached.status === RowStatus.New ? (cached as Rop<E>) : undefined);
       }
       this.#id(key);
-      return uow.loadWhere(this.meta, `t.${this.#idColumn} = $1`, [key.toString()]).then((rows) => rows[0] as Rop<E> | undefined);
+      return this.#read(uow, [key], `t.${this.#idColumn} = $1`, [key.toString()]).then((rows) => rows[0] as Rop<E> | undefined);
     } catch (e) {
       return Promise.reject(e);
     }
+  }
+
+  /**
+   * Rows by id that the transaction cache lacks: from the shared row cache of a cached entity when
+   * there (no statement), the rest with one statement — whose committed rows then enter the shared
+   * cache, unless a commit invalidated them while the read ran.
+   */
+  async #read(uow: UnitOfWork, ids: readonly bigint[], where: string, values: readonly unknown[]): Promise<RowState[]> {
+    const { meta } = this;
+    const rowCache = meta.cache && uow.sharedCache && !uow.writes.has(meta.table) ? uow.sharedCache.rowsOf(meta.table, meta.cache) : undefined;
+    if (!rowCache) return uow.loadWhere(meta, where, values);
+    const hits: unknown[][] = [];
+    const rest: bigint[] = [];
+    for (const id of ids) {
+      const cached = rowCache.get(id);
+      if (cached) hits.push(cached);
+      else rest.push(id);
+    }
+    const fromCache = hits.length > 0 ? uow.materialize(meta, hits) : [];
+    uow.countCacheHits(hits.length);
+    if (rest.length === 0) return fromCache;
+    const ticket = rowCache.beginRead();
+    let rows: unknown[][];
+    try {
+      rows = await uow.queryRows(meta, `t.${this.#idColumn} = ANY($1::int8[])`, [arrayLiteral(rest)]);
+    } catch (e) {
+      rowCache.endRead();
+      throw e;
+    }
+    rowCache.put(ticket, rows, meta.idIndex);
+    return [...fromCache, ...uow.materialize(meta, rows)];
   }
 
   /**
@@ -167,8 +197,9 @@ export class EntityApi<E extends AnyEntity> {
     if (missing.length < ids.length) uow.countCacheHits(ids.length - missing.length);
     if (missing.length > 0) {
       for (const key of missing) this.#id(key); // range check before anything is sent
-      const absentSince = uow.cacheChanges(meta);
-      const rows = await uow.loadWhere(meta, `t.${this.#idColumn} = ANY($1::int8[])`, [arrayLiteral(missing)], 'keep', absentSince);
+      const rows = meta.cache
+        ? await this.#read(uow, missing, `t.${this.#idColumn} = ANY($1::int8[])`, [arrayLiteral(missing)])
+        : await uow.loadWhere(meta, `t.${this.#idColumn} = ANY($1::int8[])`, [arrayLiteral(missing)], 'keep', uow.cacheChanges(meta));
       // The index scan usually returns rows in the order asked; then no lookup is needed to place them.
       let inOrder = rows.length === missing.length;
       for (let j = 0; inOrder && j < rows.length; j++) inOrder = (rows[j] as Rop<E>).id === missing[j];

@@ -16,6 +16,10 @@ export interface CacheStats {
   readonly loaderTimeMs: number;
   /** Entries removed by `forget` and `invalidateTags`. */
   readonly invalidations: number;
+  /** Entity row cache (entities declared with `cache`): hits, misses, rows held. */
+  readonly rowHits: number;
+  readonly rowMisses: number;
+  readonly rowEntries: number;
 }
 
 /** An event of the cache, for debug logging. */

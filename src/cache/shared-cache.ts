@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { CacheEvent, CacheStats } from './cache-stats.js';
+import { EntityRowCache } from './entity-row-cache.js';
 import { encodeValue } from './value-codec.js';
 
 /** Options of {@link SharedCache}. */
@@ -64,6 +65,7 @@ export class SharedCache {
   #loaderCalls = 0;
   #loaderTimeMs = 0;
   #invalidations = 0;
+  readonly #rowCaches = new Map<string, EntityRowCache>();
 
   constructor(options: SharedCacheOptions = {}) {
     this.#onEvent = options.onEvent;
@@ -128,6 +130,19 @@ export class SharedCache {
     return removed;
   }
 
+  /** The row cache of a cached entity's table (made on first use with the entity's settings). */
+  rowsOf(table: string, settings: { readonly ttlMs: number; readonly maxEntries: number }): EntityRowCache {
+    let rows = this.#rowCaches.get(table);
+    if (!rows) this.#rowCaches.set(table, (rows = new EntityRowCache(settings.maxEntries, settings.ttlMs)));
+    return rows;
+  }
+
+  /** Drops cached rows of a table changed by a commit (all of them for `'all'`). */
+  invalidateRows(table: string, ids: readonly bigint[] | 'all'): void {
+    this.#rowCaches.get(table)?.invalidate(ids);
+    this.#onEvent?.({ type: 'invalidate', key: `rows:${table}` });
+  }
+
   /** Counters since the cache was made. */
   stats(): CacheStats {
     const asked = this.#hits + this.#misses;
@@ -142,6 +157,9 @@ export class SharedCache {
       loaderCalls: this.#loaderCalls,
       loaderTimeMs: this.#loaderTimeMs,
       invalidations: this.#invalidations,
+      rowHits: [...this.#rowCaches.values()].reduce((n, r) => n + r.hits, 0),
+      rowMisses: [...this.#rowCaches.values()].reduce((n, r) => n + r.misses, 0),
+      rowEntries: [...this.#rowCaches.values()].reduce((n, r) => n + r.size, 0),
     };
   }
 
@@ -149,6 +167,7 @@ export class SharedCache {
   clear(): void {
     this.#entries.clear();
     this.#byTag.clear();
+    for (const rows of this.#rowCaches.values()) rows.invalidate('all');
   }
 
   #load<T>(key: string, options: RememberOptions, loader: () => Promise<T>): Promise<T> {

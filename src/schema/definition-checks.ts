@@ -31,6 +31,15 @@ const definitionSchema = {
         onDelete: { enum: ['cascade', 'restrict'] },
       },
     },
+    cache: {
+      type: 'object',
+      required: ['ttlMs'],
+      additionalProperties: false,
+      properties: {
+        ttlMs: { type: 'integer', minimum: 1 },
+        maxEntries: { type: 'integer', minimum: 1 },
+      },
+    },
     indexes: {
       type: 'object',
       propertyNames: { pattern: IDENTIFIER },

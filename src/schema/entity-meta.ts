@@ -46,6 +46,8 @@ export class EntityMeta {
   readonly versionIndex: number;
   readonly parent: ParentMeta | undefined;
   readonly indexes: readonly IndexMeta[];
+  /** The shared-cache setting, when the entity declares `cache`. */
+  readonly cache: { readonly ttlMs: number; readonly maxEntries: number } | undefined;
   readonly #byField: ReadonlyMap<string, ColumnMeta>;
 
   constructor(
@@ -54,6 +56,7 @@ export class EntityMeta {
     columns: Readonly<Record<string, AnyColumnSpec>>,
     parent: { entity: EntityBase | (() => EntityBase); field: string; onDelete?: 'cascade' | 'restrict' } | undefined,
     indexes: Readonly<Record<string, readonly string[]>> | undefined,
+    cache?: { readonly ttlMs: number; readonly maxEntries?: number },
   ) {
     this.table = table ?? snakeCase(name);
     this.sequence = `${this.table}_id_seq`;
@@ -76,6 +79,7 @@ export class EntityMeta {
       fields,
       columnIndexes: fields.map((f) => this.#byField.get(f)?.index ?? -1),
     }));
+    this.cache = cache && Object.freeze({ ttlMs: cache.ttlMs, maxEntries: cache.maxEntries ?? 10_000 });
     Object.freeze(this);
   }
 

@@ -19,8 +19,21 @@ export interface EntityDefinition<C extends Record<string, AnyColumnSpec>, P ext
     readonly field: P;
     readonly onDelete?: 'cascade' | 'restrict';
   };
+  /**
+   * Keep rows of this read-mostly entity in the process's shared cache (`db.cache`) between sessions:
+   * `load`, `find` and `loadMany` look there after the transaction cache and before the database.
+   */
+  readonly cache?: EntityCacheOptions;
   /** Transactional indexes: a name and the fields forming the key. Each also gets a database index. */
   readonly indexes?: Readonly<Record<string, readonly (keyof C & string)[]>>;
+}
+
+/** The shared-cache setting of an entity. */
+export interface EntityCacheOptions {
+  /** How long a cached row is served (rows changed by commits of this process are dropped at once). */
+  readonly ttlMs: number;
+  /** Most rows of the entity kept (default 10,000). */
+  readonly maxEntries?: number;
 }
 
 /** What every entity has at run time, whatever its columns. */
@@ -89,6 +102,6 @@ export function defineEntity<const C extends Record<string, AnyColumnSpec>, cons
   definition: EntityDefinition<C, P>,
 ): Entity<C, P> {
   checkEntityDefinition(definition as unknown as EntityDefinition<Record<string, AnyColumnSpec>>);
-  const meta = new EntityMeta(definition.name, definition.table, definition.columns, definition.parent, definition.indexes);
+  const meta = new EntityMeta(definition.name, definition.table, definition.columns, definition.parent, definition.indexes, definition.cache);
   return Object.freeze({ name: definition.name, columns: definition.columns, meta });
 }

@@ -5,11 +5,24 @@
  */
 export class TransactionWrites {
   readonly #tables = new Set<string>();
+  readonly #changedRows = new Map<string, bigint[]>();
   #unknown = false;
 
   /** A flush wrote this table. */
   wrote(table: string): void {
     this.#tables.add(table);
+  }
+
+  /** Rows of a cached entity were updated or deleted (their cached copies must go at commit). */
+  changedRows(table: string, ids: readonly bigint[]): void {
+    const list = this.#changedRows.get(table);
+    if (list) list.push(...ids);
+    else this.#changedRows.set(table, [...ids]);
+  }
+
+  /** Updated or deleted ids per cached table. */
+  get rows(): ReadonlyMap<string, readonly bigint[]> {
+    return this.#changedRows;
   }
 
   /** Raw SQL ran that may have written any table. */
@@ -30,6 +43,7 @@ export class TransactionWrites {
   /** The transaction ended. */
   reset(): void {
     this.#tables.clear();
+    this.#changedRows.clear();
     this.#unknown = false;
   }
 }

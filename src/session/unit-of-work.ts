@@ -28,8 +28,8 @@ import { newRowValues } from './new-row-values.js';
 export interface UnitOfWorkOptions extends BeginOptions {
   /** The process's shared cache (object queries and selects with `remember`). */
   readonly sharedCache?: SharedCache;
-  /** Called after every successful COMMIT with the tables it wrote (`'all'` after raw `execute` writes). */
-  readonly onCommitted?: (tables: readonly string[] | 'all') => void;
+  /** Called after every successful COMMIT with what it wrote, before `commit()` returns. */
+  readonly onCommitted?: (writes: TransactionWrites) => void;
   /** Most cells the transaction cache may hold (default 1,000,000). */
   readonly cellLimit?: number;
   /** Rows per flush statement (default 50,000). */
@@ -102,9 +102,15 @@ export class UnitOfWork implements RowOwner {
     this.#counters.cacheHits += n;
   }
 
-  /** The shared cache, when the database has one. */
+  /**
+   * The shared cache, when the database has one and this session may use it: only READ COMMITTED
+   * sessions do, since a REPEATABLE READ or SERIALIZABLE snapshot may be older than what the cache
+   * holds (reading it would break the snapshot) or than a commit that invalidated it (storing what
+   * the snapshot shows could put an old value back).
+   */
   get sharedCache(): SharedCache | undefined {
-    return this.options.sharedCache;
+    const isolation = this.options.isolation;
+    return isolation === undefined || isolation === 'read committed' ? this.options.sharedCache : undefined;
   }
 
   /** What the current transaction wrote (reads after a write are not committed data). */
@@ -295,6 +301,7 @@ export class UnitOfWork implements RowOwner {
       }
       for (const op of plan) {
         this.#writes.wrote(op.meta.table);
+        if (op.meta.cache && op.kind !== 'insert') this.#writes.changedRows(op.meta.table, op.rows.map((r) => r.id));
         this.#counters.rowsWritten += op.rows.length;
         for (const row of op.rows) this.#markFlushed(row, op.kind);
       }
@@ -313,9 +320,8 @@ export class UnitOfWork implements RowOwner {
       try {
         await connection.commit();
         this.#commits++;
-        const tables = this.#writes.written;
+        if (this.#writes.has()) this.options.onCommitted?.(this.#writes);
         this.#writes.reset();
-        if (tables === 'all' || tables.length > 0) this.options.onCommitted?.(tables);
       } catch (e) {
         const error = e instanceof ConnectionLostError ? new CommitOutcomeUnknownError(e) : e;
         this.#abort(error);

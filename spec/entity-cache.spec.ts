@@ -1,0 +1,112 @@
+import { expect } from 'chai';
+import { col, type Database, defineEntity } from '../src/index.js';
+import { openFreshDatabase, plainClient } from './support/test-database.js';
+
+/** A read-mostly entity kept in the shared cache. */
+const Rate = defineEntity({
+  name: 'Rate',
+  cache: { ttlMs: 60_000, maxEntries: 1000 },
+  columns: { id: col.id(), code: col.text({ maxLength: 3 }), rate: col.decimal({ precision: 18, scale: 6 }), at: col.timestamptz({ nullable: true }) },
+});
+
+describe('entity cache: rows of cached entities shared between sessions (partial issue 6)', () => {
+  let db: Database;
+  let ids: bigint[];
+
+  before(async () => {
+    db = await openFreshDatabase([Rate]);
+    ids = await db.transaction(async (s) => {
+      const out = [];
+      for (const code of ['EUR', 'USD', 'GBP']) out.push((await s.api(Rate).insert({ code, rate: '1.5', at: new Date('2026-11-21T00:00:00Z') })).id);
+      return out;
+    });
+  });
+  after(() => db.close());
+
+  it('load, find and loadMany look in the shared cache after the transaction cache: 0 statements, types kept', async () => {
+    await db.transaction((s) => s.api(Rate).loadMany(ids));
+    await db.transaction(async (s) => {
+      const [eur] = await s.api(Rate).loadMany(ids);
+      const usd = await s.api(Rate).load(ids[1]!);
+      expect(await s.api(Rate).find(ids[2]!)).to.not.equal(undefined);
+      expect(s.stats.statements).to.equal(0);
+      expect(eur!.get('rate')).to.equal('1.500000');
+      expect(eur!.get('at')).to.be.instanceOf(Date);
+      expect(typeof usd.id).to.equal('bigint');
+      eur!.set('rate', '9'); // a session's change never leaks into the shared copy
+      throw new Error('roll back');
+    }).catch(() => undefined);
+    const rate = await db.transaction(async (s) => (await s.api(Rate).load(ids[0]!)).get('rate'));
+    expect(rate).to.equal('1.500000');
+    expect(db.cache.stats().rowHits).to.be.greaterThan(0);
+  });
+
+  it('a commit that changes or deletes rows invalidates them before commit() returns', async () => {
+    await db.transaction((s) => s.api(Rate).loadMany(ids));
+    await db.transaction(async (s) => {
+      (await s.api(Rate).load(ids[0]!)).set('rate', '2');
+    });
+    const [rate, statements] = await db.transaction(async (s) => [(await s.api(Rate).load(ids[0]!)).get('rate'), s.stats.statements] as const);
+    expect(rate).to.equal('2.000000');
+    expect(statements).to.equal(1);
+  });
+
+  it('a transaction that wrote the table neither reads nor fills the shared copies', async () => {
+    await db.transaction((s) => s.api(Rate).loadMany(ids));
+    await db.transaction(async (s) => {
+      const usd = await s.api(Rate).load(ids[1]!); // from the cache: nothing written yet
+      usd.set('rate', '3');
+      await s.flush(true);
+      const again = await s.api(Rate).load(ids[1]!); // the table was written: from the database
+      expect(again.get('rate')).to.equal('3.000000');
+      throw new Error('roll back');
+    }).catch(() => undefined);
+    expect(await db.transaction(async (s) => (await s.api(Rate).load(ids[1]!)).get('rate'))).to.equal('1.500000');
+  });
+
+  it('a read that an invalidation overtakes stores nothing (deterministic)', () => {
+    const rows = db.cache.rowsOf('rate', { ttlMs: 60_000, maxEntries: 10 });
+    const old = [7n, 'OLD', '1.000000', null];
+    let ticket = rows.beginRead();
+    rows.invalidate([7n]); // a commit lands while the read is in flight
+    rows.put(ticket, [old], 0);
+    expect(rows.get(7n)).to.equal(undefined);
+    ticket = rows.beginRead();
+    rows.invalidate('all');
+    rows.put(ticket, [old], 0);
+    expect(rows.get(7n)).to.equal(undefined);
+    ticket = rows.beginRead();
+    rows.put(ticket, [old], 0); // no invalidation meanwhile: stored
+    expect(rows.get(7n)).to.deep.equal(old);
+    rows.invalidate('all');
+  });
+
+  it('REPEATABLE READ and SERIALIZABLE sessions bypass the shared copies', async () => {
+    await db.transaction((s) => s.api(Rate).loadMany(ids));
+    const statements = await db.transaction(async (s) => {
+      await s.api(Rate).loadMany(ids);
+      return s.stats.statements;
+    }, { isolation: 'repeatable read' });
+    expect(statements).to.equal(1);
+  });
+
+  it('readers racing committing writers end with the committed value (200 rounds)', async () => {
+    const other = await plainClient();
+    try {
+      for (let round = 0; round < 200; round++) {
+        const value = `${round}.25`;
+        db.cache.invalidateRows('rate', 'all');
+        const reader = db.transaction(async (s) => (await s.api(Rate).load(ids[2]!)).get('rate'));
+        const writer = db.transaction(async (s) => {
+          (await s.api(Rate).load(ids[2]!)).set('rate', value);
+        });
+        await Promise.all([reader, writer]);
+        const seen = await db.transaction(async (s) => (await s.api(Rate).load(ids[2]!)).get('rate'));
+        const truth = (await other.query<{ rate: string }>('select rate from rate where id = $1', [String(ids[2])])).rows[0]?.rate;
+        expect(seen, `round ${round}`).to.equal(truth);
+      }
+    } finally {
+      await other.end();
+    }
+  });
+});

@@ -1,0 +1,77 @@
+import { LRUCache } from 'lru-cache';
+
+/**
+ * Committed rows of one cached entity, by id, as value arrays in column order: what `load`, `find`
+ * and `loadMany` consult between the transaction cache and the database.
+ *
+ * Race rule: a reader takes a ticket (`beginRead`) before it asks the database and hands it back with
+ * `put`; if the row (or the whole entity) was invalidated since the ticket was taken, the value it
+ * read may be older than the commit that invalidated it, and is not stored.
+ */
+export class EntityRowCache {
+  readonly #rows: LRUCache<bigint, readonly unknown[]>;
+  #clock = 0;
+  #entityInvalidatedAt = 0;
+  readonly #invalidatedAt = new Map<bigint, number>();
+  #readers = 0;
+  hits = 0;
+  misses = 0;
+
+  constructor(maxEntries: number, ttlMs: number) {
+    this.#rows = new LRUCache<bigint, readonly unknown[]>({ max: maxEntries, ttl: ttlMs });
+  }
+
+  /** A copy of the cached values (the caller's rop will own and change them), or undefined. */
+  get(id: bigint): unknown[] | undefined {
+    const values = this.#rows.get(id);
+    if (values === undefined) {
+      this.misses++;
+      return undefined;
+    }
+    this.hits++;
+    return values.slice();
+  }
+
+  /** A ticket for a database read whose rows may be stored with {@link put}. */
+  beginRead(): number {
+    this.#readers++;
+    return this.#clock;
+  }
+
+  /** Stores rows read under `ticket`, skipping any invalidated since; ends the read. */
+  put(ticket: number, rows: readonly (readonly unknown[])[], idIndex: number): void {
+    try {
+      if (this.#entityInvalidatedAt > ticket) return;
+      for (const values of rows) {
+        const id = values[idIndex] as bigint;
+        if ((this.#invalidatedAt.get(id) ?? -1) > ticket) continue;
+        this.#rows.set(id, values.slice());
+      }
+    } finally {
+      this.endRead();
+    }
+  }
+
+  /** Ends a read without storing (it failed, or its rows are not committed data). */
+  endRead(): void {
+    if (--this.#readers === 0) this.#invalidatedAt.clear(); // ticks matter only to reads in flight
+  }
+
+  /** Drops rows (or every row) changed by a commit. */
+  invalidate(ids: readonly bigint[] | 'all'): void {
+    const tick = ++this.#clock;
+    if (ids === 'all') {
+      this.#entityInvalidatedAt = tick;
+      this.#rows.clear();
+      return;
+    }
+    for (const id of ids) {
+      if (this.#readers > 0) this.#invalidatedAt.set(id, tick);
+      this.#rows.delete(id);
+    }
+  }
+
+  get size(): number {
+    return this.#rows.size;
+  }
+}
