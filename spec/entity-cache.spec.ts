@@ -1,13 +1,9 @@
 import { expect } from 'chai';
-import { col, type Database, defineEntity } from '../src/index.js';
-import { openFreshDatabase, plainClient } from './support/test-database.js';
-
-/** A read-mostly entity kept in the shared cache. */
-const Rate = defineEntity({
-  name: 'Rate',
-  cache: { ttlMs: 60_000, maxEntries: 1000 },
-  columns: { id: col.id(), code: col.text({ maxLength: 3 }), rate: col.decimal({ precision: 18, scale: 6 }), at: col.timestamptz({ nullable: true }) },
-});
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import type { Database } from '../src/index.js';
+import { Rate } from './support/cached-model.js';
+import { databaseUrl, openFreshDatabase, plainClient } from './support/test-database.js';
 
 describe('entity cache: rows of cached entities shared between sessions (partial issue 6)', () => {
   let db: Database;
@@ -107,6 +103,37 @@ describe('entity cache: rows of cached entities shared between sessions (partial
       }
     } finally {
       await other.end();
+    }
+  });
+
+  it('a commit in one process invalidates another process\'s cached row within 1 s (LISTEN/NOTIFY)', async function () {
+    this.timeout(30_000);
+    const peer = spawn(process.execPath, ['--import', 'tsx', 'spec/support/cache-peer.ts', databaseUrl(), String(ids[0])], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const lines = createInterface({ input: peer.stdout });
+    const next = (prefix: string): Promise<string> =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`peer said no "${prefix}" in time`)), 15_000);
+        const onLine = (line: string): void => {
+          if (!line.startsWith(prefix)) return;
+          clearTimeout(timer);
+          lines.off('line', onLine);
+          resolve(line);
+        };
+        lines.on('line', onLine);
+      });
+    try {
+      await next('cached');
+      const invalidated = next('invalidated');
+      const committedAt = Date.now();
+      await db.transaction(async (s) => {
+        (await s.api(Rate).load(ids[0]!)).set('rate', '42');
+      });
+      const at = Number((await invalidated).split(' ')[1]);
+      expect(at - committedAt).to.be.below(1000);
+      peer.stdin.write('check\n');
+      expect(await next('value')).to.equal('value 42.000000 statements 1');
+    } finally {
+      peer.kill();
     }
   });
 });

@@ -1,6 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
 import { type BeginOptions } from '../db/connection.js';
 import { ConnectionPool, type PoolOptions, type PoolStats } from '../db/connection-pool.js';
+import { NotificationListener } from '../db/notification-listener.js';
 import { SchemaManager } from '../db/schema-manager.js';
 import type { StatementListener } from '../db/statement-event.js';
 import { toCellarError } from '../db/pg-error-converter.js';
@@ -9,6 +11,7 @@ import { NoSessionError } from '../errors/no-session-error.js';
 import type { EntityBase } from '../schema/entity.js';
 import { EntityRegistry } from '../schema/entity-registry.js';
 import { SharedCache, type SharedCacheOptions } from '../cache/shared-cache.js';
+import { decodeInvalidation, encodeInvalidation } from '../cache/invalidation-message.js';
 import { tableTag } from '../cache/table-tag.js';
 import type { TransactionWrites } from '../session/transaction-writes.js';
 import { UnitOfWork } from '../session/unit-of-work.js';
@@ -31,8 +34,18 @@ export interface DatabaseOptions {
   /** Called after every statement (SQL, duration, row count): for logging and tests. Keep it cheap. */
   readonly onStatement?: StatementListener;
   /** Bounds and logging of `db.cache`, the process's shared cache. */
-  readonly cache?: SharedCacheOptions;
+  readonly cache?: SharedCacheOptions & {
+    /**
+     * Broadcast every commit's invalidations to the other processes through PostgreSQL
+     * LISTEN/NOTIFY (a NOTIFY in the committing transaction; one listening connection per process).
+     * Default: on when an entity declares `cache`.
+     */
+    readonly broadcast?: boolean;
+  };
 }
+
+/** The NOTIFY channel of cache invalidations. */
+const CACHE_CHANNEL = 'cellar_cache';
 
 /** Options of one session. */
 export interface SessionOptions extends BeginOptions {
@@ -74,6 +87,8 @@ export class Database {
   readonly #registry: EntityRegistry;
   readonly #options: DatabaseOptions;
   readonly #open = new Set<Session>();
+  readonly #origin = randomUUID();
+  #listener: NotificationListener | undefined;
   readonly #ambient = new AsyncLocalStorage<Session>();
 
   private constructor(pool: ConnectionPool, registry: EntityRegistry, options: DatabaseOptions) {
@@ -113,8 +128,40 @@ export class Database {
       await pool.end();
       throw toCellarError(e);
     }
-    return new Database(pool, registry, options);
+    const db = new Database(pool, registry, options);
+    if (options.cache?.broadcast ?? registry.entities.some((m) => m.cache)) {
+      db.#listener = await NotificationListener.start({
+        url,
+        channel: CACHE_CHANNEL,
+        onMessage: (payload) => db.#received(payload),
+        onReconnect: () => db.cache.clear(), // notifications were missed meanwhile: trust nothing cached
+      });
+    }
+    return db;
   }
+
+  /** Applies another process's invalidations. */
+  #received(payload: string): void {
+    const message = decodeInvalidation(payload);
+    if (!message || message.origin === this.#origin) return;
+    this.cache.invalidateTags(message.tags);
+    for (const [table, ids] of Object.entries(message.rows)) this.cache.invalidateRows(table, ids === 'all' ? 'all' : ids.map(BigInt));
+  }
+
+  /** The broadcast of a commit: its table tags and changed rows of cached entities. */
+  readonly #invalidationPayload = (writes: TransactionWrites): string => {
+    const tables = writes.written;
+    const all = tables === 'all';
+    const tags = (all ? this.#registry.entities.map((m) => m.table) : tables).map(tableTag);
+    const rows: Record<string, readonly string[] | 'all'> = {};
+    for (const meta of this.#registry.entities) {
+      if (!meta.cache) continue;
+      const ids = writes.rows.get(meta.table);
+      if (all) rows[meta.table] = 'all';
+      else if (ids) rows[meta.table] = ids.map(String);
+    }
+    return encodeInvalidation({ origin: this.#origin, tags, rows });
+  };
 
   /** Pool counters: connections open, idle, and callers waiting. Checked out = `total - idle`. */
   get poolStats(): PoolStats {
@@ -136,6 +183,7 @@ export class Database {
       writeChunkSize: this.#options.writeChunkSize,
       sharedCache: this.cache,
       onCommitted: this.#committed,
+      notifyOnCommit: this.#listener ? { channel: CACHE_CHANNEL, payload: this.#invalidationPayload } : undefined,
       ...options,
     });
     const session = new Session(uow, () => this.#open.delete(session));
@@ -200,6 +248,7 @@ export class Database {
   /** Closes every session still open (rolling back what they did not commit), then the pool. */
   async close(): Promise<void> {
     await Promise.allSettled([...this.#open].map((s) => s.close()));
+    await this.#listener?.close();
     await this.#pool.end();
   }
 }

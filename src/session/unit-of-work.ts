@@ -30,6 +30,8 @@ export interface UnitOfWorkOptions extends BeginOptions {
   readonly sharedCache?: SharedCache;
   /** Called after every successful COMMIT with what it wrote, before `commit()` returns. */
   readonly onCommitted?: (writes: TransactionWrites) => void;
+  /** A NOTIFY sent inside every transaction that wrote something, just before COMMIT (so it is delivered only if it commits). */
+  readonly notifyOnCommit?: { readonly channel: string; readonly payload: (writes: TransactionWrites) => string };
   /** Most cells the transaction cache may hold (default 1,000,000). */
   readonly cellLimit?: number;
   /** Rows per flush statement (default 50,000). */
@@ -316,6 +318,11 @@ export class UnitOfWork implements RowOwner {
   async commit(): Promise<void> {
     await this.flush();
     const connection = this.#link.current;
+    const notice = this.options.notifyOnCommit;
+    if (notice && connection?.inTransaction && this.#writes.has()) {
+      const payload = notice.payload(this.#writes);
+      await this.run((c) => c.query('SELECT pg_notify($1, $2)', [notice.channel, payload]));
+    }
     if (connection?.inTransaction) {
       try {
         await connection.commit();
