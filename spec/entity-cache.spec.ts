@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import type { Database } from '../src/index.js';
+import { cached, type Database, tableTag } from '../src/index.js';
 import { Rate } from './support/cached-model.js';
 import { databaseUrl, openFreshDatabase, plainClient } from './support/test-database.js';
 
@@ -135,5 +135,53 @@ describe('entity cache: rows of cached entities shared between sessions (partial
     } finally {
       peer.kill();
     }
+  });
+});
+
+describe('cache preload and the @cached decorator (partial issue 6)', () => {
+  let db: Database;
+  before(async () => {
+    db = await openFreshDatabase([Rate]);
+    await db.transaction(async (s) => {
+      for (let i = 0; i < 25; i++) await s.api(Rate).insert({ code: `C${i}`, rate: `${i}.5` });
+    });
+  });
+  after(() => db.close());
+
+  it('preload warms the row cache in batched statements; later loads issue none', async () => {
+    const ids = await db.transaction(async (s) => (await s.query(Rate).all()).map((r) => r.id));
+    db.cache.invalidateRows('rate', 'all');
+    expect(await db.cache.preload(Rate, ids.slice(0, 20))).to.equal(20);
+    expect(await db.cache.preload(Rate, { where: { code: { in: ['C20', 'C21', 'C22', 'C23', 'C24'] } } })).to.equal(5);
+    const statements = await db.transaction(async (s) => {
+      await s.api(Rate).loadMany(ids);
+      return s.stats.statements;
+    });
+    expect(statements).to.equal(0);
+  });
+
+  it('@cached runs a method once per arguments until its tags are invalidated', async () => {
+    let calls = 0;
+    class Rates {
+      constructor(readonly database: Database) {}
+      get cache() {
+        return this.database.cache;
+      }
+      @cached({ ttlMs: 60_000, tags: [tableTag('rate')] })
+      async rateOf(code: string): Promise<string | undefined> {
+        calls++;
+        return this.database.transaction(async (s) => (await s.query(Rate).where({ code }).first())?.get('rate'));
+      }
+    }
+    const rates = new Rates(db);
+    expect(await rates.rateOf('C1')).to.equal('1.500000');
+    expect(await rates.rateOf('C1')).to.equal('1.500000');
+    expect(await rates.rateOf('C2')).to.equal('2.500000');
+    expect(calls).to.equal(2);
+    await db.transaction(async (s) => {
+      (await s.query(Rate).where({ code: 'C1' }).first())!.set('rate', '7');
+    });
+    expect(await rates.rateOf('C1')).to.equal('7.000000');
+    expect(calls).to.equal(3);
   });
 });

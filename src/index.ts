@@ -10,7 +10,7 @@ export type { StreamOptions } from './api/row-stream.js';
 export { EntityApi, type SessionSource } from './api/entity-api.js';
 export { Rop } from './api/rop.js';
 
-export { defineEntity, type Entity, type AnyEntity, type EntityBase, type EntityDefinition } from './schema/entity.js';
+export { defineEntity, type Entity, type AnyEntity, type EntityBase, type EntityDefinition, type EntityCacheOptions } from './schema/entity.js';
 export type { Row, FieldOf, FieldValue, FieldInput, InsertValues, InsertByParentValues, WritableField, ParentFieldOf, ColumnsOf } from './schema/entity.js';
 export { col, type ColumnOptions, type TextOptions, type DecimalOptions, type BigintInput, type DecimalInput } from './schema/column-factories.js';
 export type { ColumnSpec, ColumnKind, AnyColumnSpec, ValueOf, InputOf } from './schema/column-spec.js';
@@ -32,6 +32,8 @@ export type { SessionStats } from './session/session-stats.js';
 export { SharedCache, type SharedCacheOptions, type RememberOptions } from './cache/shared-cache.js';
 export type { CacheStats, CacheEvent } from './cache/cache-stats.js';
 export { tableTag } from './cache/table-tag.js';
+export { cached, type CachedOptions } from './cache/cached-decorator.js';
+export type { EntityRowCache } from './cache/entity-row-cache.js';
 
 export { cellarModule, type CellarModuleOptions } from './di/cellar-module.js';
 export { apiOf, CellarTokens } from './di/tokens.js';

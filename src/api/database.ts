@@ -8,7 +8,10 @@ import type { StatementListener } from '../db/statement-event.js';
 import { toCellarError } from '../db/pg-error-converter.js';
 import { DefinitionError } from '../errors/definition-error.js';
 import { NoSessionError } from '../errors/no-session-error.js';
-import type { EntityBase } from '../schema/entity.js';
+import type { AnyEntity, EntityBase } from '../schema/entity.js';
+import { quoteIdentifier } from '../schema/naming.js';
+import { chunk } from '../sql/chunks.js';
+import { arrayLiteral } from '../sql/param-encoding.js';
 import { EntityRegistry } from '../schema/entity-registry.js';
 import { SharedCache, type SharedCacheOptions } from '../cache/shared-cache.js';
 import { decodeInvalidation, encodeInvalidation } from '../cache/invalidation-message.js';
@@ -16,6 +19,8 @@ import { tableTag } from '../cache/table-tag.js';
 import type { TransactionWrites } from '../session/transaction-writes.js';
 import { UnitOfWork } from '../session/unit-of-work.js';
 import { Rop } from './rop.js';
+import { ObjectQuery } from './object-query.js';
+import { unitOfWorkOf } from './session-internals.js';
 import { Session } from './session.js';
 import { backoffMs, DEFAULT_RETRY, isTransient, type RetryOptions } from './transaction-retry.js';
 
@@ -97,6 +102,34 @@ export class Database {
     this.#options = Object.freeze({ ...options });
     this.schema = new SchemaManager(pool, registry);
     this.cache = new SharedCache(options.cache);
+    this.cache.attachPreloader((entity, what) => this.#preload(entity as EntityBase, what));
+  }
+
+  async #preload(entity: EntityBase, what: readonly (bigint | number)[] | { readonly where: Readonly<Record<string, unknown>> }): Promise<number> {
+    const meta = entity.meta;
+    const settings = meta.cache;
+    if (!settings || !this.#registry.has(meta)) throw new DefinitionError([`${meta.name} declares no cache (or was not given to Database.open); preload needs defineEntity({ cache: { ttlMs } })`]);
+    const rowCache = this.cache.rowsOf(meta.table, settings);
+    return this.transaction(
+      async (s) => {
+        const uow = s[unitOfWorkOf];
+        const reads = Array.isArray(what)
+          ? chunk(what.map((id) => meta.id.normalize(id) as bigint), 10_000).map((ids) => ({ where: `t.${quoteIdentifier(meta.id.column)} = ANY($1::int8[])`, values: [arrayLiteral(ids)] }))
+          : [new ObjectQuery(entity as AnyEntity, () => uow).where((what as { where: Readonly<Record<string, unknown>> }).where as never).whereClause()];
+        let stored = 0;
+        for (const read of reads) {
+          const ticket = rowCache.beginRead();
+          const rows = await uow.queryRows(meta, read.where, read.values).catch((e: unknown) => {
+            rowCache.endRead();
+            throw e;
+          });
+          rowCache.put(ticket, rows, meta.idIndex);
+          stored += rows.length;
+        }
+        return stored;
+      },
+      { readOnly: true },
+    );
   }
 
   /** After a commit, before `commit()` returns: drop what it changed from the shared cache. */

@@ -139,6 +139,12 @@ export class ObjectQuery<E extends AnyEntity> {
     return uow.materialize(meta, cached.map((row) => row.slice()));
   }
 
+  /** @internal The WHERE part and its values, for loaders that read rows without the transaction cache. */
+  whereClause(): { where: string; values: unknown[] } {
+    const { text, values } = this.#compile(true);
+    return { where: text, values };
+  }
+
   /**
    * `prefix` + the conditions (+ ORDER BY / LIMIT / OFFSET with `paging`), with every `{name}`
    * rewritten to `$n`. Without a prefix the result is the WHERE part that `loadWhere` completes.

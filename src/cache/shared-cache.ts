@@ -26,6 +26,12 @@ export interface RememberOptions {
   readonly staleWhileRevalidateMs?: number;
 }
 
+/** Reads rows into the row cache for {@link SharedCache.preload}. */
+export type Preloader = (
+  entity: { readonly name: string },
+  what: readonly (bigint | number)[] | { readonly where: Readonly<Record<string, unknown>> },
+) => Promise<number>;
+
 interface Entry {
   readonly value: unknown;
   readonly freshUntil: number;
@@ -66,6 +72,7 @@ export class SharedCache {
   #loaderTimeMs = 0;
   #invalidations = 0;
   readonly #rowCaches = new Map<string, EntityRowCache>();
+  #preloader: Preloader | undefined;
 
   constructor(options: SharedCacheOptions = {}) {
     this.#onEvent = options.onEvent;
@@ -141,6 +148,25 @@ export class SharedCache {
   invalidateRows(table: string, ids: readonly bigint[] | 'all'): void {
     this.#rowCaches.get(table)?.invalidate(ids);
     this.#onEvent?.({ type: 'invalidate', key: `rows:${table}` });
+  }
+
+  /**
+   * Warms the row cache of a cached entity: rows by ids, or by `where` filters, read in batched
+   * statements (10,000 ids each) and stored as committed rows. Returns the number of rows stored.
+   *
+   * @example
+   * ```ts
+   * await db.cache.preload(Rate, { where: { code: { in: ['EUR', 'USD'] } } });
+   * ```
+   */
+  preload(entity: { readonly name: string }, what: readonly (bigint | number)[] | { readonly where: Readonly<Record<string, unknown>> }): Promise<number> {
+    if (!this.#preloader) return Promise.reject(new Error('this cache is not attached to a Database; use db.cache'));
+    return this.#preloader(entity, what);
+  }
+
+  /** @internal Database attaches the function that reads rows for {@link preload}. */
+  attachPreloader(preloader: Preloader): void {
+    this.#preloader = preloader;
   }
 
   /** Counters since the cache was made. */
