@@ -133,10 +133,10 @@ export class Database {
   }
 
   /** After a commit, before `commit()` returns: drop what it changed from the shared cache. */
-  readonly #committed = (writes: TransactionWrites): void => {
+  readonly #committed = async (writes: TransactionWrites): Promise<void> => {
     const tables = writes.written;
     const written = tables === 'all' ? this.#registry.entities.map((m) => m.table) : tables;
-    this.cache.invalidateTags(written.map(tableTag));
+    const invalidated = this.cache.invalidateTagsEverywhere(written.map(tableTag));
     for (const meta of this.#registry.entities) {
       if (!meta.cache) continue;
       if (tables === 'all') this.cache.invalidateRows(meta.table, 'all');
@@ -145,6 +145,7 @@ export class Database {
         if (ids) this.cache.invalidateRows(meta.table, ids);
       }
     }
+    await invalidated;
   };
 
   /** Checks the entities, opens the pool and verifies that the server answers. */
@@ -282,6 +283,7 @@ export class Database {
   async close(): Promise<void> {
     await Promise.allSettled([...this.#open].map((s) => s.close()));
     await this.#listener?.close();
+    await this.cache.close();
     await this.#pool.end();
   }
 }

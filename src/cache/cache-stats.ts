@@ -20,11 +20,15 @@ export interface CacheStats {
   readonly rowHits: number;
   readonly rowMisses: number;
   readonly rowEntries: number;
+  /** The Redis tier, when configured: hits, misses, and failed commands (each also reported as a `tier-error` event). */
+  readonly redis?: { readonly hits: number; readonly misses: number; readonly errors: number };
 }
 
 /** An event of the cache, for debug logging. */
 export interface CacheEvent {
-  readonly type: 'hit' | 'stale-hit' | 'miss' | 'set' | 'set-skipped' | 'evict' | 'invalidate' | 'loader-error';
+  readonly type: 'hit' | 'stale-hit' | 'miss' | 'set' | 'set-skipped' | 'evict' | 'invalidate' | 'loader-error' | 'tier-error';
   readonly key: string;
   readonly tags?: readonly string[];
+  /** For `tier-error`: what failed. */
+  readonly error?: unknown;
 }

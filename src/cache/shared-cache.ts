@@ -1,6 +1,8 @@
 import { LRUCache } from 'lru-cache';
 import type { CacheEvent, CacheStats } from './cache-stats.js';
 import { EntityRowCache } from './entity-row-cache.js';
+import { RedisTier, type RedisTierOptions } from './redis-tier.js';
+import { decodeValue } from './value-codec.js';
 import { encodeValue } from './value-codec.js';
 
 /** Options of {@link SharedCache}. */
@@ -9,8 +11,10 @@ export interface SharedCacheOptions {
   readonly maxEntries?: number;
   /** Most bytes held, counted as the encoded size of the values (default 64 MiB). */
   readonly maxBytes?: number;
-  /** Receives every cache event (hit, miss, set, eviction, invalidation); keep it cheap. */
+  /** Receives every cache event (hit, miss, set, eviction, invalidation, tier error); keep it cheap. */
   readonly onEvent?: (event: CacheEvent) => void;
+  /** A Redis tier shared by every process, looked up after this process's memory. */
+  readonly redis?: RedisTierOptions;
 }
 
 /** Options of {@link SharedCache.remember}. */
@@ -73,9 +77,16 @@ export class SharedCache {
   #invalidations = 0;
   readonly #rowCaches = new Map<string, EntityRowCache>();
   #preloader: Preloader | undefined;
+  readonly #redis: RedisTier | undefined;
+  #redisHits = 0;
+  #redisMisses = 0;
+  #redisErrors = 0;
+  readonly #origin = `${process.pid}-${Math.random().toString(36).slice(2)}`;
 
   constructor(options: SharedCacheOptions = {}) {
     this.#onEvent = options.onEvent;
+    this.#redis = options.redis && new RedisTier(options.redis);
+    this.#redis?.subscribe((message) => this.#received(message));
     this.#entries = new LRUCache<string, Entry>({
       max: options.maxEntries ?? 10_000,
       maxSize: options.maxBytes ?? 64 * 2 ** 20,
@@ -114,8 +125,19 @@ export class SharedCache {
     return this.#load(key, options, loader);
   }
 
-  /** Removes every value stored under any of these tags, and keeps loads already running from storing theirs. */
+  /**
+   * Removes every value stored under any of these tags, here at once (keeping loads already running
+   * from storing theirs) and, with a Redis tier, in Redis and the other processes (in the background;
+   * see {@link invalidateTagsEverywhere} to wait for that). Returns how many local entries went.
+   */
   invalidateTags(tags: Iterable<string>): number {
+    const list = [...tags];
+    const removed = this.#invalidateLocal(list);
+    if (this.#redis && list.length > 0) void this.#redisInvalidate(list);
+    return removed;
+  }
+
+  #invalidateLocal(tags: readonly string[]): number {
     let removed = 0;
     const tick = ++this.#clock;
     for (const tag of tags) {
@@ -127,14 +149,14 @@ export class SharedCache {
     return removed;
   }
 
-  /** Removes one key (and keeps a load of it already running from storing its value). */
+  /** Removes one key here, in the Redis tier and in the other processes (and keeps a load of it already running from storing its value). */
   forget(key: string): boolean {
-    const tick = ++this.#clock;
-    if (this.#inflight.size > 0) this.#invalidatedAt.set(`key:${key}`, tick);
-    const removed = this.#entries.delete(key);
-    if (removed) this.#invalidations++;
-    this.#onEvent?.({ type: 'invalidate', key });
-    return removed;
+    const redis = this.#redis;
+    redis
+      ?.invalidateKeys([key])
+      .then(() => redis.publish(JSON.stringify({ origin: this.#origin, keys: [key] })))
+      .catch((e: unknown) => this.#tierError(key, e));
+    return this.forgetLocally(key);
   }
 
   /** The row cache of a cached entity's table (made on first use with the entity's settings). */
@@ -186,6 +208,7 @@ export class SharedCache {
       rowHits: [...this.#rowCaches.values()].reduce((n, r) => n + r.hits, 0),
       rowMisses: [...this.#rowCaches.values()].reduce((n, r) => n + r.misses, 0),
       rowEntries: [...this.#rowCaches.values()].reduce((n, r) => n + r.size, 0),
+      ...(this.#redis ? { redis: { hits: this.#redisHits, misses: this.#redisMisses, errors: this.#redisErrors } } : {}),
     };
   }
 
@@ -204,8 +227,16 @@ export class SharedCache {
     this.#loaderCalls++;
     const promise = (async () => {
       try {
+        const shared = await this.#fromRedis(key);
+        if (shared !== undefined) {
+          this.#store(key, shared.value, options, startedAt);
+          return shared.value as T;
+        }
         const value = await loader();
         this.#store(key, value, options, startedAt);
+        if (this.#redis && !this.#invalidatedSince(key, options.tags ?? [], startedAt)) {
+          this.#redis.fill(key, encodeValue(value), options.ttlMs, options.tags ?? []).catch((e: unknown) => this.#tierError(key, e));
+        }
         return value;
       } catch (e) {
         this.#onEvent?.({ type: 'loader-error', key });
@@ -221,10 +252,86 @@ export class SharedCache {
     return promise;
   }
 
+  #invalidatedSince(key: string, tags: readonly string[], startedAt: number): boolean {
+    return [`key:${key}`, ...tags.map((t) => `tag:${t}`)].some((k) => (this.#invalidatedAt.get(k) ?? -1) > startedAt);
+  }
+
+  /** The Redis tier's value of a key, or undefined (no tier, a miss, or a failed command — counted). */
+  async #fromRedis(key: string): Promise<{ value: unknown } | undefined> {
+    if (!this.#redis) return undefined;
+    try {
+      const text = await this.#redis.get(key);
+      if (text === undefined) {
+        this.#redisMisses++;
+        return undefined;
+      }
+      this.#redisHits++;
+      return { value: decodeValue(text) };
+    } catch (e) {
+      this.#tierError(key, e);
+      return undefined;
+    }
+  }
+
+  #tierError(key: string, error: unknown): void {
+    this.#redisErrors++;
+    this.#onEvent?.({ type: 'tier-error', key, error });
+  }
+
+  /**
+   * Invalidates tags here at once and in the Redis tier (awaited, so other processes cannot read the
+   * old values once this returns). A Redis failure is counted and reported, never thrown: a commit
+   * must not fail because a cache is down.
+   */
+  async invalidateTagsEverywhere(tags: readonly string[]): Promise<void> {
+    this.#invalidateLocal(tags);
+    if (this.#redis && tags.length > 0) await this.#redisInvalidate(tags);
+  }
+
+  async #redisInvalidate(tags: readonly string[]): Promise<void> {
+    try {
+      await this.#redis?.invalidateTags(tags);
+      await this.#redis?.publish(JSON.stringify({ origin: this.#origin, tags }));
+    } catch (e) {
+      this.#tierError(`tags:${tags.join(',')}`, e);
+    }
+  }
+
+  /** Another process invalidated tags or keys (Redis pub/sub). */
+  #received(message: string): void {
+    try {
+      const m = JSON.parse(message) as { origin?: string; tags?: string[]; keys?: string[] };
+      if (m.origin === this.#origin) return;
+      if (m.tags) this.#invalidateLocal(m.tags);
+      for (const key of m.keys ?? []) this.forgetLocally(key);
+    } catch {
+      // not one of ours
+    }
+  }
+
+  /** Removes a key from this process only. */
+  forgetLocally(key: string): boolean {
+    const tick = ++this.#clock;
+    if (this.#inflight.size > 0) this.#invalidatedAt.set(`key:${key}`, tick);
+    const removed = this.#entries.delete(key);
+    if (removed) this.#invalidations++;
+    this.#onEvent?.({ type: 'invalidate', key });
+    return removed;
+  }
+
+  /** Waits for the Redis tier to connect (rejects after `timeoutMs`); resolves at once without one. */
+  async ready(timeoutMs?: number): Promise<void> {
+    await this.#redis?.ready(timeoutMs);
+  }
+
+  /** Closes the Redis connection, if any. */
+  async close(): Promise<void> {
+    await this.#redis?.close();
+  }
+
   #store(key: string, value: unknown, options: RememberOptions, startedAt: number): void {
     const tags = options.tags ?? [];
-    const invalidatedSince = [`key:${key}`, ...tags.map((t) => `tag:${t}`)].some((k) => (this.#invalidatedAt.get(k) ?? -1) > startedAt);
-    if (invalidatedSince) {
+    if (this.#invalidatedSince(key, tags, startedAt)) {
       this.#onEvent?.({ type: 'set-skipped', key, tags });
       return;
     }

@@ -29,7 +29,7 @@ export interface UnitOfWorkOptions extends BeginOptions {
   /** The process's shared cache (object queries and selects with `remember`). */
   readonly sharedCache?: SharedCache;
   /** Called after every successful COMMIT with what it wrote, before `commit()` returns. */
-  readonly onCommitted?: (writes: TransactionWrites) => void;
+  readonly onCommitted?: (writes: TransactionWrites) => void | Promise<void>;
   /** A NOTIFY sent inside every transaction that wrote something, just before COMMIT (so it is delivered only if it commits). */
   readonly notifyOnCommit?: { readonly channel: string; readonly payload: (writes: TransactionWrites) => string };
   /** Most cells the transaction cache may hold (default 1,000,000). */
@@ -327,7 +327,7 @@ export class UnitOfWork implements RowOwner {
       try {
         await connection.commit();
         this.#commits++;
-        if (this.#writes.has()) this.options.onCommitted?.(this.#writes);
+        if (this.#writes.has()) await this.options.onCommitted?.(this.#writes);
         this.#writes.reset();
       } catch (e) {
         const error = e instanceof ConnectionLostError ? new CommitOutcomeUnknownError(e) : e;
