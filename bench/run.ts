@@ -1,5 +1,6 @@
 import { resolveDatabaseUrl } from '../src/index.js';
 import { bulkJobScenarios, bulkTable, findObjectsScenario } from './bulk-scenarios.js';
+import { cacheScenarios } from './cache-scenarios.js';
 import { collectionScenarios, perCallTable } from './collection-scenarios.js';
 import { coreScenarios } from './core-scenarios.js';
 import { type Comparison, median, table, writeSection } from './harness.js';
@@ -23,6 +24,7 @@ try {
   const jobs = await bulkJobScenarios(database.url, Math.min(runs, 3), [100_000, 1_000_000]);
   const find = [await findObjectsScenario(database.url, runs), await findObjectsScenario(database.url, runs, 100_000)];
   sections.push(['bulk', `${bulkTable(jobs)}\n\n${table(find)}`]);
+  sections.push(['cache', await cacheScenarios(database.url, runs, process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379')]);
   for (const [, text] of sections) console.log(`${text}\n`);
   for (const r of [...core, ...collections.comparisons, ...find]) {
     console.log(`${r.scenario}: cellar ${r.cellarMs.map((x) => x.toFixed(0)).join('/')} ms, pg ${r.pgMs.map((x) => x.toFixed(0)).join('/')} ms, median ratio ${(median(r.cellarMs) / median(r.pgMs)).toFixed(2)}`);

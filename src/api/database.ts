@@ -38,6 +38,12 @@ export interface DatabaseOptions {
   readonly pool?: PoolOptions;
   /** Called after every statement (SQL, duration, row count): for logging and tests. Keep it cheap. */
   readonly onStatement?: StatementListener;
+  /**
+   * Make each `db.transaction`'s session the ambient session of its async context (for injected APIs,
+   * `db.currentSession()`). `cellarModule(db)` turns it on. Off by default because Node 20's
+   * AsyncLocalStorage adds a cost to every promise of the process once it is in use.
+   */
+  readonly ambientSession?: boolean;
   /** Bounds and logging of `db.cache`, the process's shared cache. */
   readonly cache?: SharedCacheOptions & {
     /**
@@ -95,11 +101,13 @@ export class Database {
   readonly #origin = randomUUID();
   #listener: NotificationListener | undefined;
   readonly #ambient = new AsyncLocalStorage<Session>();
+  #ambientEnabled: boolean;
 
   private constructor(pool: ConnectionPool, registry: EntityRegistry, options: DatabaseOptions) {
     this.#pool = pool;
     this.#registry = registry;
     this.#options = Object.freeze({ ...options });
+    this.#ambientEnabled = options.ambientSession ?? false;
     this.schema = new SchemaManager(pool, registry);
     this.cache = new SharedCache(options.cache);
     this.cache.attachPreloader((entity, what) => this.#preload(entity as EntityBase, what));
@@ -251,7 +259,7 @@ export class Database {
   async #once<T>(fn: (session: Session) => Promise<T>, options: SessionOptions): Promise<T> {
     const session = await this.session(options);
     try {
-      const result = await this.#ambient.run(session, () => fn(session));
+      const result = await (this.#ambientEnabled ? this.#ambient.run(session, () => fn(session)) : fn(session));
       await session.commit();
       return result;
     } catch (e) {
@@ -265,6 +273,11 @@ export class Database {
   /** Runs `fn` with `session` as the ambient session of its async context (for injected APIs). */
   withSession<T>(session: Session, fn: () => T): T {
     return this.#ambient.run(session, fn);
+  }
+
+  /** From now on, `db.transaction` makes its session ambient (see `DatabaseOptions.ambientSession`). */
+  enableAmbientSession(): void {
+    this.#ambientEnabled = true;
   }
 
   /** The ambient session of the current async context; throws `NO_SESSION` outside one. */

@@ -6,6 +6,7 @@ import type { EntityMeta } from '../schema/entity-meta.js';
 import { quoteIdentifier } from '../schema/naming.js';
 import { arrayLiteral } from '../sql/param-encoding.js';
 import { collectCascade } from '../session/cascade-delete.js';
+import type { EntityRowCache } from '../cache/entity-row-cache.js';
 import type { CacheIndex } from '../session/cache-index.js';
 import { KeyedLoader } from '../session/keyed-loader.js';
 import { type RowState, RowStatus } from '../session/row-state.js';
@@ -100,23 +101,40 @@ export class EntityApi<E extends AnyEntity> {
    * SELECT. Throws `NOT_FOUND` when there is none (or it was deleted in this session).
    */
   load(id: bigint | number): Promise<Rop<E>> {
-    const hit = typeof id === 'bigint' ? this.#liveHit(id) : undefined;
-    if (hit) return Promise.resolve(hit); // the cached path: no statement, no chained promise
+    const hit = typeof id === 'bigint' ? this.#cachedHit(id) : undefined;
+    if (hit) return Promise.resolve(hit); // the cached paths: no statement, no chained promise
     return this.find(id).then((row) => row ?? Promise.reject(new NotFoundError(this.meta.name, this.#id(id))));
   }
 
-  /** A live cached row for the id (counted as a cache hit), or undefined. Never throws. */
-  #liveHit(id: bigint): Rop<E> | undefined {
+  /** The shared row cache of this entity, when it is cached and this session may use it. */
+  #rowCache(uow: UnitOfWork): EntityRowCache | undefined {
+    const { meta } = this;
+    return meta.cache && uow.sharedCache && !uow.writes.has(meta.table) ? uow.sharedCache.rowsOf(meta.table, meta.cache) : undefined;
+  }
+
+  /**
+   * The row from the transaction cache, else from the shared row cache of a cached entity (entering
+   * the transaction cache), counted as a cache hit; undefined otherwise (a deleted row included, which
+   * `find` then answers). Never throws: the slow path reports errors.
+   */
+  #cachedHit(id: bigint): Rop<E> | undefined {
     try {
       const uow = this.unitOfWork;
       const row = uow.cachedRowsOf(this.meta).get(id);
-      if (row === undefined || (row.status !== RowStatus.Loaded && row.status !== RowStatus.New)) return undefined;
+      if (row !== undefined) {
+        if (row.status !== RowStatus.Loaded && row.status !== RowStatus.New) return undefined;
+        uow.countCacheHits();
+        return row as Rop<E>;
+      }
+      const values = this.meta.cache ? this.#rowCache(uow)?.get(id) : undefined;
+      if (!values) return undefined;
       uow.countCacheHits();
-      return row as Rop<E>;
+      return uow.materializeOne(this.meta, values) as Rop<E>;
     } catch {
       return undefined;
     }
   }
+
 
   /** Like {@link load}, but undefined when the row does not exist. */
   find(id: bigint | number): Promise<Rop<E> | undefined> {
@@ -142,7 +160,7 @@ export class EntityApi<E extends AnyEntity> {
    */
   async #read(uow: UnitOfWork, ids: readonly bigint[], where: string, values: readonly unknown[]): Promise<RowState[]> {
     const { meta } = this;
-    const rowCache = meta.cache && uow.sharedCache && !uow.writes.has(meta.table) ? uow.sharedCache.rowsOf(meta.table, meta.cache) : undefined;
+    const rowCache = this.#rowCache(uow);
     if (!rowCache) return uow.loadWhere(meta, where, values);
     const hits: unknown[][] = [];
     const rest: bigint[] = [];

@@ -27,6 +27,7 @@ export interface CellarModuleOptions {
  * ```
  */
 export function cellarModule(db: Database, options: CellarModuleOptions = {}): ContainerModule {
+  db.enableAmbientSession();
   return new ContainerModule(({ bind }) => {
     const source: SessionSource = () => db.currentSession();
     bind(CellarTokens.Database).toConstantValue(db);

@@ -68,6 +68,15 @@ export class RowMaterializer {
     return out;
   }
 
+  /** One row known not to be cached. */
+  one(meta: EntityMeta, values: unknown[]): RowState {
+    this.cells.reserve(meta.columns.length);
+    this.counters.rowsLoaded++;
+    const row = this.createRow(this.owner, meta, values, RowStatus.Loaded);
+    this.cache.add(row);
+    return row;
+  }
+
   #materializeFresh(meta: EntityMeta, dbRows: readonly unknown[][]): RowState[] {
     this.cells.reserve(dbRows.length * meta.columns.length);
     this.counters.rowsLoaded += dbRows.length;

@@ -191,6 +191,12 @@ export class UnitOfWork implements RowOwner {
     return this.materialize(meta, await this.queryRows(meta, where, values), mode, absentSince);
   }
 
+  /** One fresh row (known not cached) into the cache: the shared-cache hit path of `load`. */
+  materializeOne(meta: EntityMeta, values: unknown[]): RowState {
+    this.assertUsable();
+    return this.#materializer.one(meta, values);
+  }
+
   /** The first half of {@link loadWhere}: the rows as arrays in column order, not yet cached. */
   async queryRows(meta: EntityMeta, where: string, values: readonly unknown[]): Promise<unknown[][]> {
     return (await this.run((c) => c.queryArrays(`${statementsFor(meta).selectFrom} WHERE ${where}`, values))).rows;
