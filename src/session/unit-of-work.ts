@@ -16,13 +16,13 @@ import { statementsFor } from './entity-statements.js';
 import { FlushWriter } from './flush-writer.js';
 import { planFlush } from './flush-planner.js';
 import { IdAllocator } from './id-allocator.js';
+import { RowInserter } from './row-inserter.js';
 import { type MergeMode, type RowFactory, RowMaterializer } from './row-materializer.js';
 import { type RowOwner, type RowState, RowStatus } from './row-state.js';
 import { SessionConnection } from './session-connection.js';
 import { SessionCounters, type SessionStats } from './session-stats.js';
 import { TransactionCache } from './transaction-cache.js';
 import { TransactionWrites } from './transaction-writes.js';
-import { newRowValues } from './new-row-values.js';
 
 /** Settings of one unit of work. */
 export interface UnitOfWorkOptions extends BeginOptions {
@@ -59,8 +59,8 @@ export class UnitOfWork implements RowOwner {
   readonly #cells: CellCounter;
   readonly #writer: FlushWriter;
   readonly #materializer: RowMaterializer;
-  readonly #createRow: RowFactory;
   readonly #link: SessionConnection;
+  readonly #inserter: RowInserter;
 
   constructor(
     readonly registry: EntityRegistry,
@@ -71,8 +71,8 @@ export class UnitOfWork implements RowOwner {
     this.#cells = new CellCounter(options.cellLimit ?? 1_000_000);
     this.#writer = new FlushWriter(options.writeChunkSize ?? 50_000);
     this.#materializer = new RowMaterializer(this, this.#cache, this.#cells, this.#counters, createRow);
-    this.#createRow = createRow;
     this.#link = new SessionConnection(pool, options);
+    this.#inserter = new RowInserter(this, this.#cache, this.#tracker, this.#cells, this.#ids, createRow, (fn) => this.run(fn));
   }
 
   get epoch(): number {
@@ -218,44 +218,14 @@ export class UnitOfWork implements RowOwner {
     return this.#cache.changesOf(meta);
   }
 
-  /**
-   * Builds a new row from user values (validated, defaults applied), gives it an id and caches it.
-   * `parentIndex`/`parentId` set the parent-ref column (for insertByParent) without copying `input`.
-   * Not an async function: when the id pool has ids (almost always) no extra promise is chained.
-   */
+  /** Builds a new row from user values (validated, defaults applied), gives it an id and caches it. */
   insert(meta: EntityMeta, input: Readonly<Record<string, unknown>>, parentIndex = -1, parentId?: bigint): Promise<RowState> {
     try {
       this.assertUsable();
-      const values = newRowValues(meta, input, parentIndex);
-      if (parentIndex >= 0) values[parentIndex] = parentId;
-      this.#cells.reserve(meta.columns.length);
-      const id = this.#ids.take(meta);
-      return id === undefined ? this.#insertAfterRefill(meta, values) : Promise.resolve(this.#addNew(meta, values, id));
     } catch (e) {
       return Promise.reject(e);
     }
-  }
-
-  async #insertAfterRefill(meta: EntityMeta, values: unknown[]): Promise<RowState> {
-    let id: bigint | undefined;
-    try {
-      while (id === undefined) {
-        await this.run((c) => this.#ids.refill(meta, c));
-        id = this.#ids.take(meta);
-      }
-    } catch (e) {
-      this.#cells.release(meta.columns.length);
-      throw e;
-    }
-    return this.#addNew(meta, values, id);
-  }
-
-  #addNew(meta: EntityMeta, values: unknown[], id: bigint): RowState {
-    values[meta.idIndex] = id;
-    const row = this.#createRow(this, meta, values, RowStatus.New);
-    this.#cache.add(row);
-    this.#tracker.track(row);
-    return row;
+    return this.#inserter.insert(meta, input, parentIndex, parentId);
   }
 
   /** {@link RowOwner.setValue}: validates, stores, and marks the column dirty. */
