@@ -89,9 +89,11 @@ export class Database {
   /** DDL for the registered entities: `create()`, `sql()`, `drop()`. */
   readonly schema: SchemaManager;
   /**
-   * The shared cache of this process: `remember` for any value, and the store behind `.remember(…)` of
-   * object queries and selects. Every entity's table is a tag (`table:<name>`), invalidated when a
-   * commit of this process writes that table.
+   * The shared cache of this process: `remember` for any value, the store behind `.remember(…)` of
+   * object queries and selects, and the row cache of entities declared with `cache`. Every entity's
+   * table is a tag (`table:<name>`), invalidated when a commit writes that table: in this process at
+   * once, and in the others through LISTEN/NOTIFY when broadcasting (on when an entity declares
+   * `cache`, or with `cache: { broadcast: true }`) or through Redis pub/sub with a Redis tier.
    */
   readonly cache: SharedCache;
   readonly #pool: ConnectionPool;
