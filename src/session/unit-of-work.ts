@@ -21,7 +21,7 @@ import { type MergeMode, type RowFactory, RowMaterializer } from './row-material
 import { type RowOwner, type RowState, RowStatus } from './row-state.js';
 import { SessionConnection } from './session-connection.js';
 import { SessionCounters, type SessionStats } from './session-stats.js';
-import { TransactionCache } from './transaction-cache.js';
+import { type IdentityMap, TransactionCache } from './transaction-cache.js';
 import { TransactionWrites } from './transaction-writes.js';
 
 /** Settings of one unit of work. */
@@ -173,7 +173,7 @@ export class UnitOfWork implements RowOwner {
   }
 
   /** All cached rows of an entity, including deleted ones (check `status`). */
-  cachedRowsOf(meta: EntityMeta): ReadonlyMap<bigint, RowState> {
+  cachedRowsOf(meta: EntityMeta): IdentityMap {
     return this.#cache.rowsOf(meta);
   }
 
