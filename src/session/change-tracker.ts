@@ -2,17 +2,15 @@ import type { EntityMeta } from '../schema/entity-meta.js';
 import { type RowState, RowStatus } from './row-state.js';
 
 /**
- * The rows with unflushed changes, per entity, so a flush never scans the whole cache. A flag on
- * the row makes tracking idempotent with an array push instead of a Set (this runs for every set()).
- * What a tracked row needs written is read from its own state when the flush plans.
+ * The rows with unflushed changes, per entity, so a flush never scans the whole cache. Callers track
+ * a row once, when it first becomes pending (inserted, first changed, or deleted while clean), so an
+ * array push suffices. What a tracked row needs written is read from its own state when the flush plans.
  */
 export class ChangeTracker {
   readonly #pending = new Map<EntityMeta, RowState[]>();
 
   /** Registers a row that became new, dirty or deleted. */
   track(row: RowState): void {
-    if (row.tracked) return;
-    row.tracked = true;
     const rows = this.#pending.get(row.meta);
     if (rows) rows.push(row);
     else this.#pending.set(row.meta, [row]);
@@ -33,7 +31,6 @@ export class ChangeTracker {
 
   /** Forgets every row (after a flush wrote them, or when the cache is cleared). */
   clear(): void {
-    for (const rows of this.#pending.values()) for (const row of rows) row.tracked = false;
     this.#pending.clear();
   }
 }

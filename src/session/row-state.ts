@@ -37,8 +37,6 @@ export class RowState {
   status: RowStatus;
   /** Changed columns of a loaded row (null while clean). */
   dirty: boolean[] | null = null;
-  /** Whether the change tracker holds the row (so tracking it again is a no-op). */
-  tracked = false;
   /** The cache epoch the row was created in; see {@link RowOwner.epoch}. */
   readonly epoch: number;
 

@@ -245,8 +245,12 @@ export class UnitOfWork implements RowOwner {
     row.values[columnIndex] = normalized;
     this.#cache.valueChanged(row, columnIndex, old);
     if (row.status === RowStatus.Loaded) {
-      (row.dirty ??= new Array<boolean>(row.meta.columns.length).fill(false))[columnIndex] = true;
-      this.#tracker.track(row);
+      // A clean row becomes pending here, once: it is tracked at its first change only.
+      if (row.dirty === null) {
+        row.dirty = new Array<boolean>(row.meta.columns.length).fill(false);
+        this.#tracker.track(row);
+      }
+      row.dirty[columnIndex] = true;
     }
   }
 
@@ -259,8 +263,8 @@ export class UnitOfWork implements RowOwner {
         this.#cache.remove(row);
         this.#cells.release(row.meta.columns.length);
       } else if (row.status === RowStatus.Loaded) {
+        if (row.dirty === null) this.#tracker.track(row); // a dirty row is tracked already
         row.status = RowStatus.Deleted;
-        this.#tracker.track(row);
       }
     }
   }
