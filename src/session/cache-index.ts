@@ -1,5 +1,5 @@
 import type { EntityMeta } from '../schema/entity-meta.js';
-import { compositeKey, type IndexKey, singleKey } from './index-key.js';
+import { compositeKey, type IndexKey, primitiveKey, singleKey } from './index-key.js';
 import { type RowState, RowStatus } from './row-state.js';
 
 /**
@@ -31,7 +31,7 @@ export class CacheIndex {
 
   /** The key of a row's current values. */
   keyOfRow(row: RowState): IndexKey {
-    if (this.#rawColumn >= 0) return row.values[this.#rawColumn] as IndexKey;
+    if (this.#rawColumn >= 0) return primitiveKey(row.values[this.#rawColumn] as IndexKey);
     return this.#single ? singleKey(row.values[this.columns[0] as number]) : compositeKey(this.columns.map((i) => row.values[i]));
   }
 
@@ -55,11 +55,12 @@ export class CacheIndex {
   }
 
   remove(row: RowState, key: IndexKey = this.keyOfRow(row)): void {
-    const bucket = this.#buckets.get(key);
+    const k = primitiveKey(key);
+    const bucket = this.#buckets.get(k);
     const at = bucket ? bucket.rows.indexOf(row) : -1;
     if (!bucket || at < 0) return;
     bucket.rows.splice(at, 1);
-    if (bucket.rows.length === 0 && !bucket.loaded) this.#buckets.delete(key);
+    if (bucket.rows.length === 0 && !bucket.loaded) this.#buckets.delete(k);
   }
 
   /** Moves a row whose key columns changed from `oldKey`. */
@@ -70,24 +71,24 @@ export class CacheIndex {
 
   /** Whether the key's rows were read from the database (or are known to be only the session's). */
   isLoaded(key: IndexKey): boolean {
-    return this.#buckets.get(key)?.loaded === true;
+    return this.#buckets.get(primitiveKey(key))?.loaded === true;
   }
 
   /** The key's live rows if the key was loaded, else undefined: one lookup for the cached path. */
   liveIfLoaded(key: IndexKey): RowState[] | undefined {
-    const bucket = this.#buckets.get(key);
+    const bucket = this.#buckets.get(primitiveKey(key));
     if (!bucket?.loaded) return undefined;
     const out: RowState[] = [];
     return appendLiveRows(bucket.rows, out) ? out : out.sort(byId);
   }
 
   markLoaded(key: IndexKey): void {
-    this.#bucket(key).loaded = true;
+    this.#bucket(primitiveKey(key)).loaded = true;
   }
 
   /** Marks the key loaded and appends its live rows to `out` (one lookup); returns whether they came in id order. */
   markLoadedAndAppend(key: IndexKey, out: RowState[]): boolean {
-    const bucket = this.#bucket(key);
+    const bucket = this.#bucket(primitiveKey(key));
     bucket.loaded = true;
     return appendLiveRows(bucket.rows, out);
   }
@@ -100,7 +101,7 @@ export class CacheIndex {
 
   /** Appends the key's live rows to `out`; returns whether they came in id order. */
   appendLive(key: IndexKey, out: RowState[]): boolean {
-    const bucket = this.#buckets.get(key);
+    const bucket = this.#buckets.get(primitiveKey(key));
     return bucket ? appendLiveRows(bucket.rows, out) : true;
   }
 

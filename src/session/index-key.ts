@@ -5,8 +5,16 @@
  */
 export type IndexKey = bigint | number | string | boolean;
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** A bigint within ±2^53 as a number (cheaper to hash); anything else as it is. */
+export function primitiveKey(value: IndexKey): IndexKey {
+  return typeof value === 'bigint' && value <= MAX_SAFE && value >= -MAX_SAFE ? Number(value) : value;
+}
+
 /** The key of one value (one-column index). */
 export function singleKey(value: unknown): IndexKey {
+  if (typeof value === 'bigint') return primitiveKey(value);
   if (value instanceof Date) return value.getTime();
   if (typeof value === 'object' && value !== null) return JSON.stringify(value);
   return value as IndexKey;
