@@ -118,4 +118,15 @@ describe('collections: byParent and refreshByParent (DESIGN rules 1 and 2)', () 
       expect((error as Error).message).to.contain("Lot's parent is DocLine, not Doc");
     });
   });
+
+  it('insertByParent refuses a parent-ref value that contradicts the parent', async () => {
+    const s = await db.session();
+    const doc = await s.api(Doc).load(docId);
+    const error = await s.api(DocLine).insertByParent(doc, { idDoc: otherDocId, nOrder: 1, idItem: 1n, qty: '1' } as never).catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(ValidationError);
+    expect((error as Error).message).to.contain('contradicts the parent');
+    const same = await s.api(DocLine).insertByParent(doc, { idDoc: docId, nOrder: 2, idItem: 1n, qty: '1' } as never);
+    expect(same.get('idDoc')).to.equal(docId);
+    await s.close();
+  });
 });

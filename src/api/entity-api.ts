@@ -90,6 +90,10 @@ export class EntityApi<E extends AnyEntity> {
         throw new ValidationError(`insertByParent: ${this.meta.name}'s parent is ${parentMeta.name}, not ${parent.meta.name}`, this.meta.name, relation.field);
       }
       if (!parent.exists()) throw new ValidationError(`insertByParent: ${parentMeta.name} ${parent.id} was deleted in this session`, this.meta.name, relation.field);
+      const given = (values as Record<string, unknown>)[relation.field];
+      if (given !== undefined && given !== null && this.meta.columns[relation.columnIndex]?.normalize(given) !== parent.id) {
+        throw new ValidationError(`insertByParent: ${relation.field} ${String(given)} contradicts the parent ${parent.id}; leave it out`, this.meta.name, relation.field);
+      }
       return this.unitOfWork.insert(this.meta, values as Record<string, unknown>, relation.columnIndex, parent.id) as Promise<Rop<E>>;
     } catch (e) {
       return Promise.reject(e);
