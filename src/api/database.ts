@@ -9,7 +9,6 @@ import { toCellarError } from '../db/pg-error-converter.js';
 import { DefinitionError } from '../errors/definition-error.js';
 import { NoSessionError } from '../errors/no-session-error.js';
 import type { AnyEntity, EntityBase } from '../schema/entity.js';
-import { quoteIdentifier } from '../schema/naming.js';
 import { chunk } from '../sql/chunks.js';
 import { arrayLiteral } from '../sql/param-encoding.js';
 import { EntityRegistry } from '../schema/entity-registry.js';
@@ -17,6 +16,7 @@ import { SharedCache, type SharedCacheOptions } from '../cache/shared-cache.js';
 import { decodeInvalidation, encodeInvalidation } from '../cache/invalidation-message.js';
 import { tableTag } from '../cache/table-tag.js';
 import type { TransactionWrites } from '../session/transaction-writes.js';
+import { statementsFor } from '../session/entity-statements.js';
 import { UnitOfWork } from '../session/unit-of-work.js';
 import { Rop } from './rop.js';
 import { ObjectQuery } from './object-query.js';
@@ -124,7 +124,7 @@ export class Database {
       async (s) => {
         const uow = s[unitOfWorkOf];
         const reads = Array.isArray(what)
-          ? chunk(what.map((id) => meta.id.normalize(id) as bigint), 10_000).map((ids) => ({ where: `t.${quoteIdentifier(meta.id.column)} = ANY($1::int8[])`, values: [arrayLiteral(ids)] }))
+          ? chunk(what.map((id) => meta.id.normalize(id) as bigint), 10_000).map((ids) => ({ where: statementsFor(meta).whereIdIn, values: [arrayLiteral(ids)] }))
           : [new ObjectQuery(entity as AnyEntity, () => uow).where((what as { where: Readonly<Record<string, unknown>> }).where as never).whereClause()];
         let stored = 0;
         for (const read of reads) {
@@ -144,19 +144,24 @@ export class Database {
 
   /** After a commit, before `commit()` returns: drop what it changed from the shared cache. */
   readonly #committed = async (writes: TransactionWrites): Promise<void> => {
-    const tables = writes.written;
-    const written = tables === 'all' ? this.#registry.entities.map((m) => m.table) : tables;
-    const invalidated = this.cache.invalidateTagsEverywhere(written.map(tableTag));
-    for (const meta of this.#registry.entities) {
-      if (!meta.cache) continue;
-      if (tables === 'all') this.cache.invalidateRows(meta.table, 'all');
-      else {
-        const ids = writes.rows.get(meta.table);
-        if (ids) this.cache.invalidateRows(meta.table, ids);
-      }
-    }
-    await invalidated;
+    const { tags, rows } = this.#invalidationsOf(writes);
+    const everywhere = this.cache.invalidateTagsEverywhere(tags);
+    for (const [table, ids] of rows) this.cache.invalidateRows(table, ids);
+    await everywhere;
   };
+
+  /** What a commit invalidates: the tags of the tables it wrote, and the changed rows of cached entities. */
+  #invalidationsOf(writes: TransactionWrites): { tags: string[]; rows: [string, readonly bigint[] | 'all'][] } {
+    const tables = writes.written;
+    const all = tables === 'all';
+    const tags = (all ? this.#registry.entities.map((m) => m.table) : tables).map(tableTag);
+    const rows: [string, readonly bigint[] | 'all'][] = [];
+    for (const meta of this.#registry.entities) {
+      const ids = !meta.cache ? undefined : all ? 'all' : writes.rows.get(meta.table);
+      if (ids) rows.push([meta.table, ids]);
+    }
+    return { tags, rows };
+  }
 
   /** Checks the entities, opens the pool and verifies that the server answers. */
   static async open(options: DatabaseOptions): Promise<Database> {
@@ -194,17 +199,8 @@ export class Database {
 
   /** The broadcast of a commit: its table tags and changed rows of cached entities. */
   readonly #invalidationPayload = (writes: TransactionWrites): string => {
-    const tables = writes.written;
-    const all = tables === 'all';
-    const tags = (all ? this.#registry.entities.map((m) => m.table) : tables).map(tableTag);
-    const rows: Record<string, readonly string[] | 'all'> = {};
-    for (const meta of this.#registry.entities) {
-      if (!meta.cache) continue;
-      const ids = writes.rows.get(meta.table);
-      if (all) rows[meta.table] = 'all';
-      else if (ids) rows[meta.table] = ids.map(String);
-    }
-    return encodeInvalidation({ origin: this.#origin, tags, rows });
+    const { tags, rows } = this.#invalidationsOf(writes);
+    return encodeInvalidation({ origin: this.#origin, tags, rows: Object.fromEntries(rows.map(([table, ids]) => [table, ids === 'all' ? 'all' : ids.map(String)])) });
   };
 
   /** Pool counters: connections open, idle, and callers waiting. Checked out = `total - idle`. */

@@ -3,11 +3,11 @@ import { NotFoundError } from '../errors/not-found-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import type { AnyEntity, FieldInput, FieldOf, FieldValue, InsertByParentValues, InsertValues, WritableField } from '../schema/entity.js';
 import type { EntityMeta } from '../schema/entity-meta.js';
-import { quoteIdentifier } from '../schema/naming.js';
 import { arrayLiteral } from '../sql/param-encoding.js';
 import { collectCascade } from '../session/cascade-delete.js';
 import type { EntityRowCache } from '../cache/entity-row-cache.js';
 import type { CacheIndex } from '../session/cache-index.js';
+import { statementsFor } from '../session/entity-statements.js';
 import { KeyedLoader } from '../session/keyed-loader.js';
 import { type RowState, RowStatus } from '../session/row-state.js';
 import type { UnitOfWork } from '../session/unit-of-work.js';
@@ -143,29 +143,29 @@ export class EntityApi<E extends AnyEntity> {
   /** Like {@link load}, but undefined when the row does not exist. */
   find(id: bigint | number): Promise<Rop<E> | undefined> {
     try {
-      const key = typeof id === 'bigint' ? id : this.#id(id);
+      const key = this.#id(id);
       const uow = this.unitOfWork;
       const cached = uow.cachedRowsOf(this.meta).get(key);
       if (cached !== undefined) {
         uow.countCacheHits();
         return Promise.resolve(cached.status === RowStatus.Loaded || cached.status === RowStatus.New ? (cached as Rop<E>) : undefined);
       }
-      this.#id(key);
-      return this.#read(uow, [key], `t.${this.#idColumn} = $1`, [key.toString()]).then((rows) => rows[0] as Rop<E> | undefined);
+      return this.#read(uow, [key]).then((rows) => rows[0] as Rop<E> | undefined);
     } catch (e) {
       return Promise.reject(e);
     }
   }
 
   /**
-   * Rows by id that the transaction cache lacks: from the shared row cache of a cached entity when
-   * there (no statement), the rest with one statement — whose committed rows then enter the shared
-   * cache, unless a commit invalidated them while the read ran.
+   * Rows by id that the transaction cache lacks (the caller has just checked): from the shared row
+   * cache of a cached entity when there (no statement), the rest with one `= ANY` statement — whose
+   * committed rows then enter the shared cache, unless a commit invalidated them while the read ran.
    */
-  async #read(uow: UnitOfWork, ids: readonly bigint[], where: string, values: readonly unknown[]): Promise<RowState[]> {
+  async #read(uow: UnitOfWork, ids: readonly bigint[]): Promise<RowState[]> {
     const { meta } = this;
+    const byIds = statementsFor(meta).whereIdIn;
     const rowCache = this.#rowCache(uow);
-    if (!rowCache) return uow.loadWhere(meta, where, values);
+    if (!rowCache) return uow.loadWhere(meta, byIds, [arrayLiteral(ids)], 'keep', uow.cacheChanges(meta));
     const hits: unknown[][] = [];
     const rest: bigint[] = [];
     for (const id of ids) {
@@ -179,7 +179,7 @@ export class EntityApi<E extends AnyEntity> {
     const ticket = rowCache.beginRead();
     let rows: unknown[][];
     try {
-      rows = await uow.queryRows(meta, `t.${this.#idColumn} = ANY($1::int8[])`, [arrayLiteral(rest)]);
+      rows = await uow.queryRows(meta, byIds, [arrayLiteral(rest)]);
     } catch (e) {
       rowCache.endRead();
       throw e;
@@ -219,9 +219,7 @@ export class EntityApi<E extends AnyEntity> {
     if (missing.length < ids.length) uow.countCacheHits(ids.length - missing.length);
     if (missing.length > 0) {
       for (const key of missing) this.#id(key); // range check before anything is sent
-      const rows = meta.cache
-        ? await this.#read(uow, missing, `t.${this.#idColumn} = ANY($1::int8[])`, [arrayLiteral(missing)])
-        : await uow.loadWhere(meta, `t.${this.#idColumn} = ANY($1::int8[])`, [arrayLiteral(missing)], 'keep', uow.cacheChanges(meta));
+      const rows = await this.#read(uow, missing);
       // The index scan usually returns rows in the order asked; then no lookup is needed to place them.
       let inOrder = rows.length === missing.length;
       for (let j = 0; inOrder && j < rows.length; j++) inOrder = (rows[j] as Rop<E>).id === missing[j];
@@ -304,10 +302,6 @@ export class EntityApi<E extends AnyEntity> {
     }
     this.unitOfWork.assertAttached(parent);
     return { index: this.unitOfWork.indexFor(this.meta, [relation.columnIndex]), key: [parent.id] };
-  }
-
-  get #idColumn(): string {
-    return quoteIdentifier(this.meta.id.column);
   }
 
   #id(id: bigint | number): bigint {

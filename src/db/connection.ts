@@ -59,11 +59,6 @@ export class Connection {
     return this.#inTransaction;
   }
 
-  /** The node-postgres client, for protocol-level features (cursors). Statements sent on it are not counted. */
-  get client(): pg.PoolClient {
-    return this.#client;
-  }
-
   /** Sends one statement and returns its rows as objects. */
   query<R extends pg.QueryResultRow = Record<string, unknown>>(text: string, values: readonly unknown[] = [], context?: WriteContext): Promise<pg.QueryResult<R>> {
     return this.#send({ text, values: values as unknown[], types: cellarTypeParsers }, context);
@@ -72,11 +67,6 @@ export class Connection {
   /** Sends one statement and returns its rows as arrays (cheaper: no per-row object keys). */
   queryArrays(text: string, values: readonly unknown[] = [], context?: WriteContext): Promise<pg.QueryArrayResult<unknown[]>> {
     return this.#send({ text, values: values as unknown[], types: cellarTypeParsers, rowMode: 'array' }, context) as Promise<pg.QueryArrayResult<unknown[]>>;
-  }
-
-  /** Counts a statement sent through another channel on this connection (a cursor FETCH). */
-  countStatement(): void {
-    this.#statements++;
   }
 
   /** BEGIN, with the given isolation and access mode. */

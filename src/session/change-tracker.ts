@@ -1,5 +1,5 @@
 import type { EntityMeta } from '../schema/entity-meta.js';
-import { type RowState, RowStatus } from './row-state.js';
+import type { RowState } from './row-state.js';
 
 /**
  * The rows with unflushed changes, per entity, so a flush never scans the whole cache. Callers track
@@ -19,14 +19,6 @@ export class ChangeTracker {
   /** Tracked rows of an entity (rows that became Gone are skipped by the planner). */
   rowsOf(meta: EntityMeta): readonly RowState[] {
     return this.#pending.get(meta) ?? [];
-  }
-
-  /** Whether any row has unflushed changes. */
-  get isEmpty(): boolean {
-    for (const rows of this.#pending.values()) {
-      for (const row of rows) if (row.status !== RowStatus.Gone && (row.status !== RowStatus.Loaded || row.dirty)) return false;
-    }
-    return true;
   }
 
   /** Forgets every row (after a flush wrote them, or when the cache is cleared). */

@@ -13,6 +13,8 @@ export class EntityStatements {
   readonly selectList: string;
   /** `SELECT <all columns> FROM <table> t` — rows come back in `meta.columns` order. */
   readonly selectFrom: string;
+  /** `t."id" = ANY($1::int8[])`: rows by an array of ids (one parameter, any count). */
+  readonly whereIdIn: string;
   readonly insert: string;
   readonly delete: string;
   readonly #updates = new Map<string, string>();
@@ -26,10 +28,11 @@ export class EntityStatements {
       `INSERT INTO ${this.table} (${all.map((c) => q(c.column)).join(', ')}) ` +
       `SELECT * FROM unnest(${all.map((c, i) => `$${i + 1}::${arrayElementType(c)}[]`).join(', ')})`;
     const id = q(meta.id.column);
+    this.whereIdIn = `t.${id} = ANY($1::int8[])`;
     const version = meta.versionIndex >= 0 ? q((meta.columns[meta.versionIndex] as ColumnMeta).column) : undefined;
     this.delete = version
       ? `DELETE FROM ${this.table} t USING unnest($1::int8[], $2::int4[]) AS u(id, v) WHERE t.${id} = u.id AND t.${version} = u.v`
-      : `DELETE FROM ${this.table} t WHERE t.${id} = ANY($1::int8[])`;
+      : `DELETE FROM ${this.table} t WHERE ${this.whereIdIn}`;
   }
 
   /** `UPDATE … FROM unnest(…)` writing only `columns` (and bumping the version, checked against the old one). */

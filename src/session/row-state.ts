@@ -57,9 +57,4 @@ export class RowState {
   get attached(): boolean {
     return this.epoch === this.owner.epoch;
   }
-
-  /** Whether the row has unflushed changes (new, dirty or deleted). */
-  get pending(): boolean {
-    return this.status === RowStatus.New || this.status === RowStatus.Deleted || this.dirty !== null;
-  }
 }

@@ -114,13 +114,6 @@ export class TransactionCache {
     indexes.forEach((index, i) => index.move(row, oldKeys[i] as IndexKey));
   }
 
-  /** Number of rows held, over all entities. */
-  get size(): number {
-    let n = 0;
-    for (const entry of this.#entities.values()) n += entry.rows.size;
-    return n;
-  }
-
   clear(): void {
     this.#entities.clear();
   }

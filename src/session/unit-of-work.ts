@@ -177,11 +177,6 @@ export class UnitOfWork implements RowOwner {
     return this.#cache.rowsOf(meta);
   }
 
-  /** Whether the id is cached with any status (deleted included): then the database is not asked. */
-  isCached(meta: EntityMeta, id: bigint): boolean {
-    return this.#cache.get(meta, id) !== undefined;
-  }
-
   /**
    * Loads rows by a WHERE clause over alias `t` (one statement) and merges them into the cache.
    * `absentSince`: see {@link RowMaterializer.materialize}; pass {@link cacheChanges} taken when the
