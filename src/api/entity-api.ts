@@ -113,7 +113,7 @@ export class EntityApi<E extends AnyEntity> {
   /** The shared row cache of this entity, when it is cached and this session may use it. */
   #rowCache(uow: UnitOfWork): EntityRowCache | undefined {
     const { meta } = this;
-    return meta.cache && uow.sharedCache && !uow.writes.has(meta.table) ? uow.sharedCache.rowsOf(meta.table, meta.cache) : undefined;
+    return meta.cache ? uow.sharedCacheFor(meta.table)?.rowsOf(meta.table, meta.cache) : undefined;
   }
 
   /**

@@ -131,8 +131,8 @@ export class ObjectQuery<E extends AnyEntity> {
   async #rows(uow: UnitOfWork, text: string, values: unknown[]): Promise<RowState[]> {
     const { meta } = this.entity;
     const remember = this.#state.remember;
-    const cache = uow.sharedCache;
-    if (!remember || !cache || uow.writes.has(meta.table)) return uow.loadWhere(meta, text, values);
+    const cache = remember && uow.sharedCacheFor(meta.table);
+    if (!remember || !cache) return uow.loadWhere(meta, text, values);
     const key = `oquery:${meta.table}:${text}:${encodeValue(values)}`;
     const cached = await cache.remember(key, { ...remember, tags: [tableTag(meta.table), ...(remember.tags ?? [])] }, () => uow.queryRows(meta, text, values));
     // Rops own their value arrays and change them; the cached arrays must stay as read.

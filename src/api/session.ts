@@ -133,11 +133,9 @@ export class Session implements HasUnitOfWork {
       return { fields: result.fields.map((f) => ({ name: f.name })), rows: result.rows };
     };
     const { remember } = options;
-    // Only committed data is cached: after this transaction wrote anything, the select goes to the database.
-    const result =
-      remember && uow.sharedCache && !uow.writes.has()
-        ? await uow.sharedCache.remember(`select:${compiled.text}:${encodeValue(values)}`, remember, read)
-        : await read();
+    // A raw select may read any table: after this transaction wrote anything, it goes to the database.
+    const cache = remember ? uow.sharedCacheFor() : undefined;
+    const result = remember && cache ? await cache.remember(`select:${compiled.text}:${encodeValue(values)}`, remember, read) : await read();
     const decode = createShapeDecoder(shape, result.fields);
     return result.rows.map(decode);
   }

@@ -105,14 +105,17 @@ export class UnitOfWork implements RowOwner {
   }
 
   /**
-   * The shared cache, when the database has one and this session may use it: only READ COMMITTED
-   * sessions do, since a REPEATABLE READ or SERIALIZABLE snapshot may be older than what the cache
-   * holds (reading it would break the snapshot) or than a commit that invalidated it (storing what
-   * the snapshot shows could put an old value back).
+   * The shared cache, when the database has one and this session may read and fill it for `table`
+   * (for any table, when none is named). Only READ COMMITTED sessions may: a REPEATABLE READ or
+   * SERIALIZABLE snapshot may be older than what the cache holds (reading it would break the
+   * snapshot) or than a commit that invalidated it (storing what the snapshot shows could put an old
+   * value back). And only while this transaction has not written the table: what it reads then is
+   * not committed data.
    */
-  get sharedCache(): SharedCache | undefined {
+  sharedCacheFor(table?: string): SharedCache | undefined {
     const isolation = this.options.isolation;
-    return isolation === undefined || isolation === 'read committed' ? this.options.sharedCache : undefined;
+    if (isolation !== undefined && isolation !== 'read committed') return undefined;
+    return this.#writes.has(table) ? undefined : this.options.sharedCache;
   }
 
   /** What the current transaction wrote (reads after a write are not committed data). */
