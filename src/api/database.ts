@@ -218,7 +218,7 @@ export class Database {
    * pooled connection at its first statement and holds it until `close()`.
    */
   async session(options: SessionOptions = {}): Promise<Session> {
-    const uow = new UnitOfWork(this.#registry, this.#pool, (owner, meta, values, status) => new Rop(owner, meta, values, status), {
+    const uow = new UnitOfWork(this.#registry, this.#pool, (scope, meta, values, status) => new Rop(scope, meta, values, status), {
       cellLimit: this.#options.cellLimit,
       writeChunkSize: this.#options.writeChunkSize,
       sharedCache: this.cache,

@@ -25,44 +25,46 @@ export class Rop<E extends AnyEntity = AnyEntity> extends RowState {
 
   /** The value of a field. Throws `DETACHED` if the cache it came from was cleared. */
   get<K extends FieldOf<E>>(field: K): FieldValue<E, K> {
-    this.#assertReadable();
-    return this.values[this.#column(field).index] as FieldValue<E, K>;
+    assertReadable(this);
+    return this.values[columnOf(this, field).index] as FieldValue<E, K>;
   }
 
   /** Changes a field: validated now (`VALIDATION`, nothing changed on failure), written at the next flush. */
   set<K extends WritableField<E>>(field: K, value: FieldInput<E, K>): this {
-    this.owner.setValue(this, this.#column(field).index, value);
+    this.owner.setValue(this, columnOf(this, field).index, value);
     return this;
   }
 
   /** False once the row is deleted in this session (or was never persisted and then deleted). */
   exists(): boolean {
-    this.#assertReadable();
+    assertReadable(this);
     return this.status === RowStatus.Loaded || this.status === RowStatus.New;
   }
 
   /** Whether the row was inserted in this session and not yet flushed. */
   isNew(): boolean {
-    this.#assertReadable();
+    assertReadable(this);
     return this.status === RowStatus.New;
   }
 
   /** A plain copy of all fields. */
   toObject(): Row<E> {
-    this.#assertReadable();
+    assertReadable(this);
     const out: Record<string, unknown> = {};
     for (const c of this.meta.columns) out[c.field] = this.values[c.index];
     return out as Row<E>;
   }
+}
 
-  #column(field: string): ColumnMeta {
-    const column = this.meta.field(field);
-    if (!column) throw ValidationError.unknownField(this.meta.name, field);
-    return column;
-  }
+// Module functions, not private methods: a class with private methods stores a brand on every
+// instance, one more slot in each of the (often hundreds of thousands of) rops a session holds.
+function columnOf(rop: Rop, field: string): ColumnMeta {
+  const column = rop.meta.field(field);
+  if (!column) throw ValidationError.unknownField(rop.meta.name, field);
+  return column;
+}
 
-  #assertReadable(): void {
-    this.owner.assertUsable();
-    if (!this.attached) throw new DetachedError(this.meta.name, this.id);
-  }
+function assertReadable(rop: Rop): void {
+  rop.owner.assertUsable();
+  if (!rop.attached) throw new DetachedError(rop.meta.name, rop.id);
 }

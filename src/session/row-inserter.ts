@@ -55,7 +55,7 @@ export class RowInserter {
 
   #addNew(meta: EntityMeta, values: unknown[], id: bigint): RowState {
     values[meta.idIndex] = id;
-    const row = this.createRow(this.owner, meta, values, RowStatus.New);
+    const row = this.createRow(this.owner.scope, meta, values, RowStatus.New);
     this.cache.add(row);
     this.tracker.track(row);
     return row;

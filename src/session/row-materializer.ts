@@ -1,11 +1,11 @@
 import type { EntityMeta } from '../schema/entity-meta.js';
 import type { CellCounter } from './cell-counter.js';
-import { type RowOwner, type RowState, RowStatus } from './row-state.js';
+import { type RowOwner, type RowScope, type RowState, RowStatus } from './row-state.js';
 import type { SessionCounters } from './session-stats.js';
 import type { TransactionCache } from './transaction-cache.js';
 
 /** Creates the row object of a cached row; the api layer supplies one that builds `Rop`s. */
-export type RowFactory = (owner: RowOwner, meta: EntityMeta, values: unknown[], status: RowStatus) => RowState;
+export type RowFactory = (scope: RowScope, meta: EntityMeta, values: unknown[], status: RowStatus) => RowState;
 
 /** How database rows meet rows already in the cache. */
 export type MergeMode =
@@ -53,7 +53,7 @@ export class RowMaterializer {
     for (const values of dbRows) {
       const existing = cached.get(values[idIndex] as bigint);
       if (existing === undefined) {
-        const row = this.createRow(this.owner, meta, values, RowStatus.Loaded);
+        const row = this.createRow(this.owner.scope, meta, values, RowStatus.Loaded);
         add(row);
         out.push(row);
         continue;
@@ -72,7 +72,7 @@ export class RowMaterializer {
   one(meta: EntityMeta, values: unknown[]): RowState {
     this.cells.reserve(meta.columns.length);
     this.counters.rowsLoaded++;
-    const row = this.createRow(this.owner, meta, values, RowStatus.Loaded);
+    const row = this.createRow(this.owner.scope, meta, values, RowStatus.Loaded);
     this.cache.add(row);
     return row;
   }
@@ -81,12 +81,9 @@ export class RowMaterializer {
     this.cells.reserve(dbRows.length * meta.columns.length);
     this.counters.rowsLoaded += dbRows.length;
     const out = new Array<RowState>(dbRows.length);
-    const add = this.cache.adder(meta);
-    for (let i = 0; i < dbRows.length; i++) {
-      const row = this.createRow(this.owner, meta, dbRows[i] as unknown[], RowStatus.Loaded);
-      add(row);
-      out[i] = row;
-    }
+    const scope = this.owner.scope;
+    for (let i = 0; i < dbRows.length; i++) out[i] = this.createRow(scope, meta, dbRows[i] as unknown[], RowStatus.Loaded);
+    this.cache.addAbsent(meta, out);
     return out;
   }
 }

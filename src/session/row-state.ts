@@ -17,8 +17,8 @@ export type RowStatus = (typeof RowStatus)[keyof typeof RowStatus];
 
 /** What a row needs from the session that holds it. */
 export interface RowOwner {
-  /** Incremented whenever the cache is cleared; rows of an older epoch are detached. */
-  readonly epoch: number;
+  /** The scope rows created now belong to; replaced (and the old one detached) when the cache is cleared. */
+  readonly scope: RowScope;
   /** Validates, stores and tracks a change of one column. */
   setValue(row: RowState, columnIndex: number, value: unknown): void;
   /** Throws unless the session accepts calls (not aborted, not closed). */
@@ -26,26 +26,35 @@ export interface RowOwner {
 }
 
 /**
+ * One cache epoch of a session: the rows created in it point here, so that clearing the cache
+ * detaches them all with one write. One shared pointer per row instead of owner + epoch number.
+ */
+export class RowScope {
+  /** Set when the session's cache is cleared: rows of this scope are detached. */
+  detached = false;
+
+  constructor(readonly owner: RowOwner) {}
+}
+
+/**
  * A row object in the transaction cache: values in column order plus change-tracking state. The
  * public handle `Rop` (src/api) extends it, so each cached row is a single object.
  */
 export class RowState {
-  readonly owner: RowOwner;
+  /** The session and cache epoch the row belongs to. */
+  readonly scope: RowScope;
   readonly meta: EntityMeta;
   /** Current values, in `meta.columns` order. */
   values: unknown[];
   status: RowStatus;
   /** Changed columns of a loaded row (null while clean). */
   dirty: boolean[] | null = null;
-  /** The cache epoch the row was created in; see {@link RowOwner.epoch}. */
-  readonly epoch: number;
 
-  constructor(owner: RowOwner, meta: EntityMeta, values: unknown[], status: RowStatus) {
-    this.owner = owner;
+  constructor(scope: RowScope, meta: EntityMeta, values: unknown[], status: RowStatus) {
+    this.scope = scope;
     this.meta = meta;
     this.values = values;
     this.status = status;
-    this.epoch = owner.epoch;
   }
 
   /** The primary key. */
@@ -53,8 +62,13 @@ export class RowState {
     return this.values[this.meta.idIndex] as bigint;
   }
 
+  /** The session holding the row. */
+  get owner(): RowOwner {
+    return this.scope.owner;
+  }
+
   /** True while the row belongs to the session's current cache. */
   get attached(): boolean {
-    return this.epoch === this.owner.epoch;
+    return !this.scope.detached;
   }
 }

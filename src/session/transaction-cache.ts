@@ -3,38 +3,71 @@ import { CacheIndex } from './cache-index.js';
 import type { IndexKey } from './index-key.js';
 import type { RowState } from './row-state.js';
 
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+/** The map key of an id: its `number` value within ±2^53, else the bigint itself. */
+function keyOf(id: bigint): number | bigint {
+  const n = Number(id);
+  return Number.isSafeInteger(n) ? n : id;
+}
 
 /**
  * The rows of one entity by id. Ids within ±2^53 are stored under their `number` value: small
  * integer keys hash and compare faster than bigint ones, and leave the garbage collector fewer
  * pointers to follow in a table of 100,000 rows. Larger ids keep their bigint key.
+ *
+ * Batches of rows known to be absent (a `batchIn` or `loadMany` of ids nobody cached) are kept as
+ * arrays and filed into the map at the first lookup: a document walked through its collections only
+ * never pays for hashing its rows by id.
  */
 export class IdentityMap {
   readonly #rows = new Map<number | bigint, RowState>();
+  #unfiled: RowState[][] = [];
+  #unfiledCount = 0;
 
   get(id: bigint): RowState | undefined {
-    return this.#rows.get(id <= MAX_SAFE && id >= -MAX_SAFE ? Number(id) : id);
+    if (this.#unfiledCount > 0) this.#file();
+    return this.#rows.get(keyOf(id));
   }
 
   has(id: bigint): boolean {
-    return this.#rows.has(id <= MAX_SAFE && id >= -MAX_SAFE ? Number(id) : id);
+    if (this.#unfiledCount > 0) this.#file();
+    return this.#rows.has(keyOf(id));
   }
 
   set(id: bigint, row: RowState): void {
-    this.#rows.set(id <= MAX_SAFE && id >= -MAX_SAFE ? Number(id) : id, row);
+    if (this.#unfiledCount > 0) this.#file();
+    this.#rows.set(keyOf(id), row);
+  }
+
+  /** Adds rows whose ids are known not to be in the map (nor repeated within `rows`). */
+  addAbsent(rows: RowState[]): void {
+    this.#unfiled.push(rows);
+    this.#unfiledCount += rows.length;
   }
 
   delete(id: bigint): boolean {
-    return this.#rows.delete(id <= MAX_SAFE && id >= -MAX_SAFE ? Number(id) : id);
+    if (this.#unfiledCount > 0) this.#file();
+    return this.#rows.delete(keyOf(id));
   }
 
   get size(): number {
-    return this.#rows.size;
+    return this.#rows.size + this.#unfiledCount;
   }
 
   values(): IterableIterator<RowState> {
+    if (this.#unfiledCount > 0) this.#file();
     return this.#rows.values();
+  }
+
+  #file(): void {
+    const rows = this.#rows;
+    for (const batch of this.#unfiled) {
+      for (let i = 0; i < batch.length; i++) {
+        const row = batch[i] as RowState;
+        rows.set(keyOf(row.values[row.meta.idIndex] as bigint), row);
+      }
+    }
+    this.#unfiled = [];
+    this.#unfiledCount = 0;
   }
 }
 
@@ -72,6 +105,14 @@ export class TransactionCache {
 
   add(row: RowState): void {
     addTo(this.#of(row.meta), row);
+  }
+
+  /** Adds rows whose ids are known not to be cached (see {@link IdentityMap.addAbsent}). */
+  addAbsent(meta: EntityMeta, rows: RowState[]): void {
+    const entry = this.#of(meta);
+    entry.rows.addAbsent(rows);
+    entry.changes += rows.length;
+    for (const index of entry.indexes) for (let i = 0; i < rows.length; i++) index.add(rows[i] as RowState);
   }
 
   /** A function adding rows of one entity, for loops that add many (one entity lookup, not one per row). */

@@ -18,7 +18,7 @@ import { planFlush } from './flush-planner.js';
 import { IdAllocator } from './id-allocator.js';
 import { RowInserter } from './row-inserter.js';
 import { type MergeMode, type RowFactory, RowMaterializer } from './row-materializer.js';
-import { type RowOwner, type RowState, RowStatus } from './row-state.js';
+import { type RowOwner, RowScope, type RowState, RowStatus } from './row-state.js';
 import { SessionConnection } from './session-connection.js';
 import { SessionCounters, type SessionStats } from './session-stats.js';
 import { type IdentityMap, TransactionCache } from './transaction-cache.js';
@@ -47,6 +47,7 @@ type State = 'open' | 'aborted' | 'closed';
  */
 export class UnitOfWork implements RowOwner {
   #epoch = 0;
+  #scope = new RowScope(this);
   #state: State = 'open';
   #abortCause: unknown;
   #commits = 0;
@@ -75,8 +76,14 @@ export class UnitOfWork implements RowOwner {
     this.#inserter = new RowInserter(this, this.#cache, this.#tracker, this.#cells, this.#ids, createRow, (fn) => this.run(fn));
   }
 
+  /** Incremented whenever the cache is cleared (a commit, rollback or `clear()`). */
   get epoch(): number {
     return this.#epoch;
+  }
+
+  /** {@link RowOwner.scope}. */
+  get scope(): RowScope {
+    return this.#scope;
   }
 
   get stats(): SessionStats {
@@ -151,7 +158,7 @@ export class UnitOfWork implements RowOwner {
 
   /** Throws `DETACHED` for a row of an earlier cache epoch. */
   assertAttached(row: RowState): void {
-    if (row.epoch !== this.#epoch) throw new DetachedError(row.meta.name, row.id);
+    if (row.scope !== this.#scope) throw new DetachedError(row.meta.name, row.id);
   }
 
   /**
@@ -378,6 +385,8 @@ export class UnitOfWork implements RowOwner {
 
   #clear(): void {
     this.#epoch++;
+    this.#scope.detached = true;
+    this.#scope = new RowScope(this);
     this.#cache.clear();
     this.#tracker.clear();
     this.#cells.reset();
