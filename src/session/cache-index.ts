@@ -85,11 +85,15 @@ export class CacheIndex {
     this.#bucket(primitiveKey(key)).loaded = true;
   }
 
-  /** Marks the key loaded and appends its live rows to `out` (one lookup); returns whether they came in id order. */
-  markLoadedAndAppend(key: IndexKey, out: RowState[]): boolean {
+  /** Marks the key loaded and appends its live rows to `out`, in no particular order (one lookup). */
+  markLoadedAndAppend(key: IndexKey, out: RowState[]): void {
     const bucket = this.#bucket(primitiveKey(key));
     bucket.loaded = true;
-    return appendLiveRows(bucket.rows, out);
+    const rows = bucket.rows;
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i] as RowState;
+      if (row.status === RowStatus.Loaded || row.status === RowStatus.New) out.push(row);
+    }
   }
 
   /** Live rows (loaded or new, not deleted) under the key, in id order. */

@@ -5,11 +5,15 @@
  */
 export type IndexKey = bigint | number | string | boolean;
 
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+/** A bigint within ±2^53 as a number (cheaper to hash); a larger one as it is. */
+export function bigintKey(value: bigint): number | bigint {
+  const n = Number(value);
+  return Number.isSafeInteger(n) ? n : value;
+}
 
 /** A bigint within ±2^53 as a number (cheaper to hash); anything else as it is. */
 export function primitiveKey(value: IndexKey): IndexKey {
-  return typeof value === 'bigint' && value <= MAX_SAFE && value >= -MAX_SAFE ? Number(value) : value;
+  return typeof value === 'bigint' ? bigintKey(value) : value;
 }
 
 /** The key of one value (one-column index). */

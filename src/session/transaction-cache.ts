@@ -1,13 +1,7 @@
 import type { EntityMeta } from '../schema/entity-meta.js';
 import { CacheIndex } from './cache-index.js';
-import type { IndexKey } from './index-key.js';
+import { bigintKey, type IndexKey } from './index-key.js';
 import type { RowState } from './row-state.js';
-
-/** The map key of an id: its `number` value within ±2^53, else the bigint itself. */
-function keyOf(id: bigint): number | bigint {
-  const n = Number(id);
-  return Number.isSafeInteger(n) ? n : id;
-}
 
 /**
  * The rows of one entity by id. Ids within ±2^53 are stored under their `number` value: small
@@ -25,17 +19,17 @@ export class IdentityMap {
 
   get(id: bigint): RowState | undefined {
     if (this.#unfiledCount > 0) this.#file();
-    return this.#rows.get(keyOf(id));
+    return this.#rows.get(bigintKey(id));
   }
 
   has(id: bigint): boolean {
     if (this.#unfiledCount > 0) this.#file();
-    return this.#rows.has(keyOf(id));
+    return this.#rows.has(bigintKey(id));
   }
 
   set(id: bigint, row: RowState): void {
     if (this.#unfiledCount > 0) this.#file();
-    this.#rows.set(keyOf(id), row);
+    this.#rows.set(bigintKey(id), row);
   }
 
   /** Adds rows whose ids are known not to be in the map (nor repeated within `rows`). */
@@ -46,7 +40,7 @@ export class IdentityMap {
 
   delete(id: bigint): boolean {
     if (this.#unfiledCount > 0) this.#file();
-    return this.#rows.delete(keyOf(id));
+    return this.#rows.delete(bigintKey(id));
   }
 
   get size(): number {
@@ -63,7 +57,7 @@ export class IdentityMap {
     for (const batch of this.#unfiled) {
       for (let i = 0; i < batch.length; i++) {
         const row = batch[i] as RowState;
-        rows.set(keyOf(row.values[row.meta.idIndex] as bigint), row);
+        rows.set(bigintKey(row.values[row.meta.idIndex] as bigint), row);
       }
     }
     this.#unfiled = [];

@@ -24,12 +24,18 @@ export function encodeParam(value: unknown): unknown {
 
 /** `{1,2,NULL}`, `{"a","b \"q\""}`: the text form of a PostgreSQL array. */
 export function arrayLiteral(values: readonly unknown[]): string {
+  // Key and id arrays (thousands of integers) take the native join.
+  if (values.every(isInteger)) return `{${values.join(',')}}`;
   let out = '{';
   for (let i = 0; i < values.length; i++) {
     if (i > 0) out += ',';
     out += arrayElement(values[i]);
   }
   return `${out}}`;
+}
+
+function isInteger(v: unknown): boolean {
+  return typeof v === 'bigint' || (typeof v === 'number' && Number.isFinite(v));
 }
 
 function arrayElement(v: unknown): string {
