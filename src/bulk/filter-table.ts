@@ -21,39 +21,54 @@ interface FilterColumn {
  * from its values; a field whose type cannot be decided is refused before any SQL.
  */
 export class FilterTable {
+  /** Every field of the filter records, typed (and their values validated). */
   readonly columns: readonly FilterColumn[];
+  /**
+   * The columns `sqlConditions` refers to (`f.col`): only these are sent. The handler gets the filter
+   * records themselves, so a field the join does not read would be encoded, sent and parsed for nothing.
+   */
+  readonly sent: readonly FilterColumn[];
 
-  constructor(meta: EntityMeta, filters: readonly Readonly<Record<string, unknown>>[]) {
+  constructor(meta: EntityMeta, filters: readonly Readonly<Record<string, unknown>>[], sqlConditions: string) {
     const fields: string[] = [];
     const seen = new Set<string>();
-    for (const filter of filters) for (const field of Object.keys(filter)) if (!seen.has(field)) (seen.add(field), fields.push(field));
+    // for…in rather than Object.keys: no array per record (the records are plain objects).
+    for (const filter of filters) for (const field in filter) if (!seen.has(field) && Object.hasOwn(filter, field)) (seen.add(field), fields.push(field));
     if (fields.length === 0) throw new ValidationError('findObjects: the filter records have no fields');
     this.columns = fields.map((field) => {
       const column = meta.field(field);
       if (column) return { field, column: snakeCase(field), type: arrayElementType(column), normalize: column.normalize };
       return { field, column: snakeCase(field), type: typeFromValues(field, filters), normalize: (v: unknown) => v };
     });
+    const referenced = this.columns.filter((c) => new RegExp(`\\bf\\s*\\.\\s*"?${escapeRegExp(c.column)}\\b`, 'i').test(sqlConditions));
+    // `f.*`, a bare `f` or no reference at all: send every column.
+    const wholeRow = /\bf\b(?!\s*\.\s*"?[a-z_])/i.test(sqlConditions);
+    this.sent = referenced.length === 0 || wholeRow ? this.columns : referenced;
   }
 
   /** `unnest($a::t[], …) WITH ORDINALITY AS f(col, …, __ord)` with named placeholders `{__f0}`… */
   get fromClause(): string {
-    const arrays = this.columns.map((c, i) => `{__f${i}}::${c.type}[]`).join(', ');
-    return `unnest(${arrays}) WITH ORDINALITY AS f(${this.columns.map((c) => q(c.column)).join(', ')}, __ord)`;
+    const arrays = this.sent.map((c, i) => `{__f${i}}::${c.type}[]`).join(', ');
+    return `unnest(${arrays}) WITH ORDINALITY AS f(${this.sent.map((c) => q(c.column)).join(', ')}, __ord)`;
   }
 
-  /** The named parameters for a chunk of filters (values validated; missing fields are NULL). */
+  /** The named parameters for a chunk of filters (every field validated; missing fields are NULL). */
   params(filters: readonly Readonly<Record<string, unknown>>[]): Record<string, string> {
+    for (const c of this.columns) if (!this.sent.includes(c)) for (const f of filters) normalized(c, f[c.field]);
     const params: Record<string, string> = {};
-    this.columns.forEach((c, i) => {
-      params[`__f${i}`] = arrayLiteral(
-        filters.map((f) => {
-          const v = f[c.field];
-          return v === null || v === undefined ? null : c.type === 'jsonb' ? JSON.stringify(v) : c.normalize(v);
-        }),
-      );
+    this.sent.forEach((c, i) => {
+      params[`__f${i}`] = arrayLiteral(filters.map((f) => normalized(c, f[c.field])));
     });
     return params;
   }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function normalized(c: FilterColumn, v: unknown): unknown {
+  return v === null || v === undefined ? null : c.type === 'jsonb' ? JSON.stringify(v) : c.normalize(v);
 }
 
 function typeFromValues(field: string, filters: readonly Readonly<Record<string, unknown>>[]): string {

@@ -33,6 +33,18 @@ export class RowMaterializer {
    * If nothing entered since, the per-row identity lookup is skipped (a `loadMany` of fresh ids).
    */
   materialize(meta: EntityMeta, dbRows: readonly unknown[][], mode: MergeMode, absentSince?: number): RowState[] {
+    return this.#merge(meta, dbRows, mode, absentSince, false) as RowState[];
+  }
+
+  /**
+   * Like {@link materialize}, but the result is aligned with `dbRows`: entry `i` is the row of
+   * `dbRows[i]`, or undefined where that row was deleted in the session.
+   */
+  materializeAligned(meta: EntityMeta, dbRows: readonly unknown[][], mode: MergeMode, absentSince?: number): (RowState | undefined)[] {
+    return this.#merge(meta, dbRows, mode, absentSince, true);
+  }
+
+  #merge(meta: EntityMeta, dbRows: readonly unknown[][], mode: MergeMode, absentSince: number | undefined, aligned: boolean): (RowState | undefined)[] {
     if (absentSince !== undefined && absentSince === this.cache.changesOf(meta)) return this.#materializeFresh(meta, dbRows);
     const cached = this.cache.rowsOf(meta);
     const idIndex = meta.idIndex;
@@ -47,13 +59,14 @@ export class RowMaterializer {
     }
     this.cells.reserve(reserved);
     this.counters.rowsLoaded += dbRows.length;
-    const out: RowState[] = [];
+    const out: (RowState | undefined)[] = [];
     const add = this.cache.adder(meta);
+    const scope = this.owner.scope;
     let reused = 0;
     for (const values of dbRows) {
       const existing = cached.get(values[idIndex] as bigint);
       if (existing === undefined) {
-        const row = this.createRow(this.owner.scope, meta, values, RowStatus.Loaded);
+        const row = this.createRow(scope, meta, values, RowStatus.Loaded);
         add(row);
         out.push(row);
         continue;
@@ -62,7 +75,7 @@ export class RowMaterializer {
       if (existing.status === RowStatus.Loaded || existing.status === RowStatus.New) {
         if (mode === 'refresh' && existing.status === RowStatus.Loaded && existing.dirty === null) this.cache.replaceValues(existing, values);
         out.push(existing);
-      }
+      } else if (aligned) out.push(undefined);
     }
     if (reserved === dbRows.length * width) this.cells.release(reused * width);
     return out;

@@ -213,6 +213,12 @@ export class UnitOfWork implements RowOwner {
     return this.#materializer.materialize(meta, rows, mode, absentSince);
   }
 
+  /** {@link materialize} with the result aligned to `rows` (undefined where a row was deleted in the session). */
+  materializeAligned(meta: EntityMeta, rows: readonly unknown[][]): (RowState | undefined)[] {
+    this.assertUsable();
+    return this.#materializer.materializeAligned(meta, rows, 'keep');
+  }
+
   /** The cache index of an entity over these columns (built on first use). */
   indexFor(meta: EntityMeta, columns: readonly number[]): CacheIndex {
     return this.#cache.indexFor(meta, columns);
