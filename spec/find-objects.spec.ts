@@ -91,6 +91,43 @@ describe('BulkProcess.findObjects (DESIGN rule 10) and the seed examples', () =>
     await s.close();
   });
 
+  it('sends only the filter columns sqlConditions reads, still validates the others, and gives one rop for a row several filters match', async () => {
+    await db.transaction(async (s) => {
+      await s.api(ItemStatus).insert({ idItem: 7001n, status: 'seven' });
+    });
+    log.clear();
+    await db.transaction(async (s) => {
+      const got: (bigint | undefined)[] = [];
+      const rops: unknown[] = [];
+      const filters = [
+        { idItem: 7001n, status: 'first' },
+        { idItem: 7002n, status: 'none' },
+        { idItem: 7001n, status: 'again' },
+      ];
+      await new BulkProcess(s).findObjects({ entity: ItemStatus, filters, sqlConditions: 't.id_item = f.id_item' }, (res) => {
+        got.push(res.rop?.get('idItem'));
+        rops.push(res.rop);
+      });
+      expect(got).to.deep.equal([7001n, undefined, 7001n]);
+      expect(rops[0]).to.equal(rops[2]);
+      const badUnsent = await new BulkProcess(s)
+        .findObjects({ entity: ItemStatus, filters: [{ idItem: 1n, status: 'x'.repeat(21) }], sqlConditions: 't.id_item = f.id_item' }, () => undefined)
+        .catch((e: unknown) => e);
+      expect(badUnsent).to.be.instanceOf(ValidationError);
+    });
+    const finds = log.sql.filter((q) => q.includes('WITH ORDINALITY'));
+    expect(finds).to.have.length(1);
+    expect(finds[0]).to.contain('f("id_item", __ord)');
+    // a whole-row reference sends every column
+    log.clear();
+    await db.transaction(async (s) => {
+      await new BulkProcess(s).findObjects({ entity: ItemStatus, filters: [{ idItem: 7001n, status: 'seven' }], sqlConditions: '(t.id_item, t.status) = (f.id_item, f.status) and f is not null' }, (res) => {
+        expect(res.rops).to.have.length(1);
+      });
+    });
+    expect(log.sql.find((q) => q.includes('WITH ORDINALITY'))).to.contain('f("id_item", "status", __ord)');
+  });
+
   it("the seed's inventory: insertByParent with flush(true) every 1,000 rows under a small cell limit", async () => {
     const s = await db.session({ cellLimit: 10_000 });
     const inventory = await s.api(Inventory).insert({ title: 'year end' });
