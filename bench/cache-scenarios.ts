@@ -45,14 +45,16 @@ export async function cacheScenarios(url: string, runs: number, redisUrl: string
     }
     lines.push(`| ${ROWS} rows from PostgreSQL (\`loadMany\`, one statement) | ${median(pgMs).toFixed(1)} ms | — | — |`);
     if (redisUrl) {
-      const writer = new SharedCache({ redis: { url: redisUrl, prefix: `cellar-bench-${process.pid}:` } });
+      // A generous command timeout: the fill and the read pipeline 10,000 commands, and a timed-out
+      // command would count as a miss (the fill) or go to the loader (the read) instead of measuring Redis.
+      const writer = new SharedCache({ redis: { url: redisUrl, prefix: `cellar-bench-${process.pid}:`, commandTimeoutMs: 10_000 } });
       await writer.ready(3000);
       const rows = await db.transaction(async (s) => (await s.api(BenchRate).findMany(ids)).map((r) => r?.toObject()), { isolation: 'repeatable read' });
       await Promise.all(rows.map((row, i) => writer.remember(`rate:${ids[i]}`, { ttlMs: 600_000 }, async () => row)));
       await new Promise((r) => setTimeout(r, 200));
       const redisMs: number[] = [];
       for (let r = 0; r < runs; r++) {
-        const reader = new SharedCache({ redis: { url: redisUrl, prefix: `cellar-bench-${process.pid}:` } }); // empty memory tier
+        const reader = new SharedCache({ redis: { url: redisUrl, prefix: `cellar-bench-${process.pid}:`, commandTimeoutMs: 10_000 } }); // empty memory tier
         await reader.ready(3000);
         const started = performance.now();
         await Promise.all(ids.map((id) => reader.remember(`rate:${id}`, { ttlMs: 600_000 }, async () => Promise.reject(new Error('not in Redis')))));

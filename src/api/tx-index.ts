@@ -3,6 +3,7 @@ import type { AnyEntity } from '../schema/entity.js';
 import type { ColumnMeta, EntityMeta, IndexMeta } from '../schema/entity-meta.js';
 import type { CacheIndex } from '../session/cache-index.js';
 import { KeyedLoader } from '../session/keyed-loader.js';
+import type { RowScope } from '../session/row-state.js';
 import type { UnitOfWork } from '../session/unit-of-work.js';
 import type { Rop } from './rop.js';
 
@@ -25,8 +26,8 @@ export type IndexKeyInput = IndexKeyPart | readonly IndexKeyPart[];
  */
 export class TxIndex<E extends AnyEntity> {
   readonly #unitOfWork: () => UnitOfWork;
-  /** The cache index last used, valid while the same unit of work is in the same cache epoch. */
-  #last: { uow: UnitOfWork; epoch: number; index: CacheIndex } | undefined;
+  /** The cache index last used, valid while the same session's cache is not cleared (same scope). */
+  #last: { scope: RowScope; index: CacheIndex } | undefined;
 
   /** @internal Get indexes with `api.index(name)`. */
   constructor(
@@ -78,9 +79,9 @@ export class TxIndex<E extends AnyEntity> {
     const uow = this.#unitOfWork();
     uow.assertUsable();
     const last = this.#last;
-    if (last && last.uow === uow && last.epoch === uow.epoch) return last.index;
+    if (last && last.scope === uow.scope) return last.index;
     const index = uow.indexFor(this.meta, this.declaration.columnIndexes);
-    this.#last = { uow, epoch: uow.epoch, index };
+    this.#last = { scope: uow.scope, index };
     return index;
   }
 

@@ -46,7 +46,6 @@ type State = 'open' | 'aborted' | 'closed';
  * thin coordinator; each role lives in its own class.
  */
 export class UnitOfWork implements RowOwner {
-  #epoch = 0;
   #scope = new RowScope(this);
   #state: State = 'open';
   #abortCause: unknown;
@@ -76,12 +75,7 @@ export class UnitOfWork implements RowOwner {
     this.#inserter = new RowInserter(this, this.#cache, this.#tracker, this.#cells, this.#ids, createRow, (fn) => this.run(fn));
   }
 
-  /** Incremented whenever the cache is cleared (a commit, rollback or `clear()`). */
-  get epoch(): number {
-    return this.#epoch;
-  }
-
-  /** {@link RowOwner.scope}. */
+  /** {@link RowOwner.scope}: replaced whenever the cache is cleared (a commit, rollback or `clear()`). */
   get scope(): RowScope {
     return this.#scope;
   }
@@ -390,7 +384,6 @@ export class UnitOfWork implements RowOwner {
   }
 
   #clear(): void {
-    this.#epoch++;
     this.#scope.detached = true;
     this.#scope = new RowScope(this);
     this.#cache.clear();
