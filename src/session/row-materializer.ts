@@ -96,7 +96,8 @@ export class RowMaterializer {
     const out = new Array<RowState>(dbRows.length);
     const scope = this.owner.scope;
     for (let i = 0; i < dbRows.length; i++) out[i] = this.createRow(scope, meta, dbRows[i] as unknown[], RowStatus.Loaded);
-    this.cache.addAbsent(meta, out);
+    // A copy: the caller may hand `out` to user code, which may sort or truncate it before the cache files it.
+    this.cache.addAbsent(meta, out.slice());
     return out;
   }
 }
