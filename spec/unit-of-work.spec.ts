@@ -1,14 +1,20 @@
 import { expect } from 'chai';
-import { col, type Database, DetachedError } from '../src/index.js';
+import { col, type Database, DetachedError, defineEntity, type Rop } from '../src/index.js';
 import { Doc, DocLine, Lot, allEntities } from './support/model.js';
 import { countRows, openFreshDatabase, plainClient, StatementLog } from './support/test-database.js';
+
+/** An entity wider than the 31 columns whose changes a bitmask tracks: changes are tracked as index lists. */
+const Wide = defineEntity({
+  name: 'Wide',
+  columns: { id: col.id(), ...Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`c${i}`, col.text({ nullable: true })])) },
+});
 
 describe('unit of work: insert, update, delete, flush, commit', () => {
   let db: Database;
   const log = new StatementLog();
 
   before(async () => {
-    db = await openFreshDatabase(allEntities, { onStatement: log.listener });
+    db = await openFreshDatabase([...allEntities, Wide], { onStatement: log.listener });
   });
   after(() => db.close());
 
@@ -76,6 +82,34 @@ describe('unit of work: insert, update, delete, flush, commit', () => {
       expect(s.stats.rowsLoaded).to.equal(100);
       expect(s.stats.cacheHits).to.equal(101); // the load, then all 100 ids again
     });
+  });
+
+  it('an entity of 41 columns groups its updates by changed column set too, whatever order the fields were set in', async () => {
+    const ids = await db.transaction(async (s) => {
+      const rows = [];
+      for (let i = 0; i < 3; i++) rows.push(await s.api(Wide).insert({ c0: `r${i}` }));
+      return rows.map((r) => r.id);
+    });
+    log.clear();
+    await db.transaction(async (s) => {
+      // The columns are generated, so the field names are not in the entity's type: plain rops.
+      const [a, b, c] = (await s.api(Wide).loadMany(ids)) as Rop[];
+      a?.set('c35', 'a35').set('c2', 'a2');
+      b?.set('c2', 'b2').set('c35', 'b35').set('c2', 'b2bis');
+      c?.set('c39', 'c39');
+    });
+    const updates = log.sql.filter((q) => q.startsWith('UPDATE'));
+    expect(updates).to.have.length(2);
+    expect(updates.some((q) => /SET "c2" = u\.c0, "c35" = u\.c1 FROM/.test(q))).to.equal(true);
+    expect(updates.some((q) => /SET "c39" = u\.c0 FROM/.test(q))).to.equal(true);
+    const client = await plainClient();
+    const r = await client.query('select c0, c2, c35, c39 from wide where id = any($1::int8[]) order by id', [ids.map(String)]);
+    await client.end();
+    expect(r.rows).to.deep.equal([
+      { c0: 'r0', c2: 'a2', c35: 'a35', c39: null },
+      { c0: 'r1', c2: 'b2bis', c35: 'b35', c39: null },
+      { c0: 'r2', c2: null, c35: null, c39: 'c39' },
+    ]);
   });
 
   it('updates only the changed columns, grouped by column set, rows sorted by id', async () => {

@@ -1,6 +1,7 @@
 import type { EntityMeta } from '../schema/entity-meta.js';
 import type { EntityRegistry } from '../schema/entity-registry.js';
 import type { ChangeTracker } from './change-tracker.js';
+import { dirtyIndexes, dirtyKey } from './dirty-columns.js';
 import { type RowState, RowStatus } from './row-state.js';
 
 /** One batched write: a kind of change to one entity, for rows sorted by id. */
@@ -25,15 +26,15 @@ export function planFlush(tracker: ChangeTracker, registry: EntityRegistry): Wri
   for (const meta of registry.writeOrder) {
     const newRows: RowState[] = [];
     const deletedRows: RowState[] = [];
-    const byColumns = new Map<string, { columns: number[]; rows: RowState[] }>();
+    const byColumns = new Map<number | string, { columns: number[]; rows: RowState[] }>();
     for (const row of tracker.rowsOf(meta)) {
       if (row.status === RowStatus.New) newRows.push(row);
       else if (row.status === RowStatus.Deleted) deletedRows.push(row);
-      else if (row.status === RowStatus.Loaded && row.dirty) {
-        const key = columnsKey(row.dirty);
+      else if (row.status === RowStatus.Loaded && row.dirty !== null) {
+        const key = dirtyKey(row.dirty);
         const group = byColumns.get(key);
         if (group) group.rows.push(row);
-        else byColumns.set(key, { columns: changedColumns(row.dirty), rows: [row] });
+        else byColumns.set(key, { columns: dirtyIndexes(row.dirty), rows: [row] });
       }
     }
     if (newRows.length > 0) inserts.push({ kind: 'insert', meta, rows: sortById(newRows), columns: [] });
@@ -41,19 +42,6 @@ export function planFlush(tracker: ChangeTracker, registry: EntityRegistry): Wri
     if (deletedRows.length > 0) deletes.push({ kind: 'delete', meta, rows: sortById(deletedRows), columns: [] });
   }
   return [...inserts, ...updates, ...deletes.reverse()];
-}
-
-/** A string naming the set of changed columns; built without intermediate arrays (one per row). */
-function columnsKey(dirty: readonly boolean[]): string {
-  let key = '';
-  for (let i = 0; i < dirty.length; i++) if (dirty[i]) key += `${i},`;
-  return key;
-}
-
-function changedColumns(dirty: readonly boolean[]): number[] {
-  const columns: number[] = [];
-  dirty.forEach((isDirty, i) => isDirty && columns.push(i));
-  return columns;
 }
 
 function sortById(rows: RowState[]): RowState[] {

@@ -1,4 +1,5 @@
 import type { EntityMeta } from '../schema/entity-meta.js';
+import type { DirtyColumns } from './dirty-columns.js';
 
 /** Lifecycle of a row in the transaction cache. */
 export const RowStatus = {
@@ -48,7 +49,7 @@ export class RowState {
   values: unknown[];
   status: RowStatus;
   /** Changed columns of a loaded row (null while clean). */
-  dirty: boolean[] | null = null;
+  dirty: DirtyColumns | null = null;
 
   constructor(scope: RowScope, meta: EntityMeta, values: unknown[], status: RowStatus) {
     this.scope = scope;

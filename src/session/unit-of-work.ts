@@ -18,6 +18,7 @@ import { planFlush } from './flush-planner.js';
 import { IdAllocator } from './id-allocator.js';
 import { RowInserter } from './row-inserter.js';
 import { type MergeMode, type RowFactory, RowMaterializer } from './row-materializer.js';
+import { withDirtyColumn } from './dirty-columns.js';
 import { type RowOwner, RowScope, type RowState, RowStatus } from './row-state.js';
 import { SessionConnection } from './session-connection.js';
 import { SessionCounters, type SessionStats } from './session-stats.js';
@@ -251,11 +252,8 @@ export class UnitOfWork implements RowOwner {
     this.#cache.valueChanged(row, columnIndex, old);
     if (row.status === RowStatus.Loaded) {
       // A clean row becomes pending here, once: it is tracked at its first change only.
-      if (row.dirty === null) {
-        row.dirty = new Array<boolean>(row.meta.columns.length).fill(false);
-        this.#tracker.track(row);
-      }
-      row.dirty[columnIndex] = true;
+      if (row.dirty === null) this.#tracker.track(row);
+      row.dirty = withDirtyColumn(row.dirty, columnIndex, row.meta.columns.length);
     }
   }
 
