@@ -1,4 +1,5 @@
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type cliProgress from 'cli-progress';
 import type { ChunkInfo } from './chunk-info.js';
 
 /** Receives a job's progress: once at the start, after every chunk, and at the end. */
@@ -25,7 +26,9 @@ export function terminalProgress(label: string, stream: NodeJS.WriteStream = pro
       const format = known
         ? `${label} [{bar}] {percentage}% | {value}/{total} rows | {rate} rows/s | ETA {eta_formatted}`
         : `${label} {value} rows | {rate} rows/s | {duration_formatted}`;
-      bar = new cliProgress.SingleBar({ format, stream, hideCursor: true, etaBuffer: 20 }, cliProgress.Presets.shades_classic);
+      // Loaded on first use: only jobs that draw a bar on a terminal need it.
+      const progress = createRequire(import.meta.url)('cli-progress') as typeof cliProgress;
+      bar = new progress.SingleBar({ format, stream, hideCursor: true, etaBuffer: 20 }, progress.Presets.shades_classic);
       bar.start(total ?? 0, 0, { rate: '0' });
     },
     update(info) {
