@@ -9,7 +9,7 @@ import type { EntityRowCache } from '../cache/entity-row-cache.js';
 import type { CacheIndex } from '../session/cache-index.js';
 import { statementsFor } from '../session/entity-statements.js';
 import { KeyedLoader } from '../session/keyed-loader.js';
-import { type RowState, RowStatus } from '../session/row-state.js';
+import { isLive, type RowState } from '../session/row-state.js';
 import type { UnitOfWork } from '../session/unit-of-work.js';
 import type { Rop } from './rop.js';
 import { type HasUnitOfWork, unitOfWorkOf } from './session-internals.js';
@@ -126,7 +126,7 @@ export class EntityApi<E extends AnyEntity> {
       const uow = this.unitOfWork;
       const row = uow.cachedRowsOf(this.meta).get(id);
       if (row !== undefined) {
-        if (row.status !== RowStatus.Loaded && row.status !== RowStatus.New) return undefined;
+        if (!isLive(row)) return undefined;
         uow.countCacheHits();
         return row as Rop<E>;
       }
@@ -148,7 +148,7 @@ export class EntityApi<E extends AnyEntity> {
       const cached = uow.cachedRowsOf(this.meta).get(key);
       if (cached !== undefined) {
         uow.countCacheHits();
-        return Promise.resolve(cached.status === RowStatus.Loaded || cached.status === RowStatus.New ? (cached as Rop<E>) : undefined);
+        return Promise.resolve(isLive(cached) ? (cached as Rop<E>) : undefined);
       }
       return this.#read(uow, [key]).then((rows) => rows[0] as Rop<E> | undefined);
     } catch (e) {
@@ -214,7 +214,7 @@ export class EntityApi<E extends AnyEntity> {
       if (row === undefined) {
         missing.push(key);
         missingAt.push(i);
-      } else if (row.status === RowStatus.Loaded || row.status === RowStatus.New) found[i] = row as Rop<E>;
+      } else if (isLive(row)) found[i] = row as Rop<E>;
     }
     if (missing.length < ids.length) uow.countCacheHits(ids.length - missing.length);
     if (missing.length > 0) {

@@ -2,7 +2,7 @@ import { DetachedError } from '../errors/detached-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import type { AnyEntity, FieldInput, FieldOf, FieldValue, Row, WritableField } from '../schema/entity.js';
 import type { ColumnMeta } from '../schema/entity-meta.js';
-import { RowState, RowStatus } from '../session/row-state.js';
+import { isLive, RowState, RowStatus } from '../session/row-state.js';
 
 /**
  * A row object ("rop"): the handle of one row in the session's transaction cache. The same id in the
@@ -38,7 +38,7 @@ export class Rop<E extends AnyEntity = AnyEntity> extends RowState {
   /** False once the row is deleted in this session (or was never persisted and then deleted). */
   exists(): boolean {
     assertReadable(this);
-    return this.status === RowStatus.Loaded || this.status === RowStatus.New;
+    return isLive(this);
   }
 
   /** Whether the row was inserted in this session and not yet flushed. */

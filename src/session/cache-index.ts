@@ -1,6 +1,6 @@
 import type { EntityMeta } from '../schema/entity-meta.js';
 import { compositeKey, type IndexKey, primitiveKey, singleKey } from './index-key.js';
-import { type RowState, RowStatus } from './row-state.js';
+import { isLive, type RowState } from './row-state.js';
 
 /**
  * An index of the transaction cache by one or more columns: the machinery behind collections
@@ -92,7 +92,7 @@ export class CacheIndex {
     const rows = bucket.rows;
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i] as RowState;
-      if (row.status === RowStatus.Loaded || row.status === RowStatus.New) out.push(row);
+      if (isLive(row)) out.push(row);
     }
   }
 
@@ -147,7 +147,7 @@ function appendLiveRows(rows: readonly RowState[], out: RowState[]): boolean {
   let sorted = true;
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i] as RowState;
-    if (row.status !== RowStatus.Loaded && row.status !== RowStatus.New) continue;
+    if (!isLive(row)) continue;
     if (sorted && out.length > start && (out[out.length - 1] as RowState).id > row.id) sorted = false;
     out.push(row);
   }

@@ -1,7 +1,7 @@
 import { quoteIdentifier } from '../schema/naming.js';
 import type { ColumnMeta, EntityMeta } from '../schema/entity-meta.js';
 import { arrayLiteral } from '../sql/param-encoding.js';
-import { type RowState, RowStatus } from './row-state.js';
+import { isLive, type RowState, RowStatus } from './row-state.js';
 import type { UnitOfWork } from './unit-of-work.js';
 
 /**
@@ -12,7 +12,7 @@ import type { UnitOfWork } from './unit-of-work.js';
  */
 export async function collectCascade(uow: UnitOfWork, roots: readonly RowState[]): Promise<RowState[]> {
   const all = new Set<RowState>();
-  let level = roots.filter((r) => r.status === RowStatus.Loaded || r.status === RowStatus.New);
+  let level = roots.filter(isLive);
   while (level.length > 0) {
     const next: RowState[] = [];
     for (const [meta, rows] of groupByEntity(level)) {

@@ -51,13 +51,13 @@ export class KeyedLoader {
       const key = index.keyOf(values);
       if (!index.isLoaded(key)) pending.set(key, values);
     }
+    const columns = index.columns.map((c) => this.#column(index, c));
+    const where =
+      columns.length === 1
+        ? `t.${q((columns[0] as ColumnMeta).column)} = ANY($1::${arrayElementType(columns[0] as ColumnMeta)}[])`
+        : `(${columns.map((c) => `t.${q(c.column)}`).join(', ')}) IN (SELECT * FROM unnest(${columns.map((c, i) => `$${i + 1}::${arrayElementType(c)}[]`).join(', ')}))`;
     for (const part of chunk([...pending], KEYS_PER_STATEMENT)) {
-      const columns = index.columns.map((c) => this.#column(index, c));
       const arrays = columns.map((_, i) => arrayLiteral(part.map(([, values]) => values[i])));
-      const where =
-        columns.length === 1
-          ? `t.${q((columns[0] as ColumnMeta).column)} = ANY($1::${arrayElementType(columns[0] as ColumnMeta)}[])`
-          : `(${columns.map((c) => `t.${q(c.column)}`).join(', ')}) IN (SELECT * FROM unnest(${columns.map((c, i) => `$${i + 1}::${arrayElementType(c)}[]`).join(', ')}))`;
       await this.uow.loadWhere(index.meta, where, arrays);
       for (const [key] of part) index.markLoaded(key);
     }

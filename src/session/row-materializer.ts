@@ -1,6 +1,6 @@
 import type { EntityMeta } from '../schema/entity-meta.js';
 import type { CellCounter } from './cell-counter.js';
-import { type RowOwner, type RowScope, type RowState, RowStatus } from './row-state.js';
+import { isLive, type RowOwner, type RowScope, type RowState, RowStatus } from './row-state.js';
 import type { SessionCounters } from './session-stats.js';
 import type { TransactionCache } from './transaction-cache.js';
 
@@ -72,7 +72,7 @@ export class RowMaterializer {
         continue;
       }
       reused++;
-      if (existing.status === RowStatus.Loaded || existing.status === RowStatus.New) {
+      if (isLive(existing)) {
         if (mode === 'refresh' && existing.status === RowStatus.Loaded && existing.dirty === null) this.cache.replaceValues(existing, values);
         out.push(existing);
       } else if (aligned) out.push(undefined);

@@ -16,6 +16,11 @@ export const RowStatus = {
 /** One of {@link RowStatus}. */
 export type RowStatus = (typeof RowStatus)[keyof typeof RowStatus];
 
+/** Whether a row is visible to reads: loaded or inserted in the session, not deleted. */
+export function isLive(row: { readonly status: RowStatus }): boolean {
+  return row.status === RowStatus.Loaded || row.status === RowStatus.New;
+}
+
 /** What a row needs from the session that holds it. */
 export interface RowOwner {
   /** The scope rows created now belong to; replaced (and the old one detached) when the cache is cleared. */

@@ -18,18 +18,15 @@ export class IdentityMap {
   #unfiledCount = 0;
 
   get(id: bigint): RowState | undefined {
-    if (this.#unfiledCount > 0) this.#file();
-    return this.#rows.get(bigintKey(id));
+    return this.#filed().get(bigintKey(id));
   }
 
   has(id: bigint): boolean {
-    if (this.#unfiledCount > 0) this.#file();
-    return this.#rows.has(bigintKey(id));
+    return this.#filed().has(bigintKey(id));
   }
 
   set(id: bigint, row: RowState): void {
-    if (this.#unfiledCount > 0) this.#file();
-    this.#rows.set(bigintKey(id), row);
+    this.#filed().set(bigintKey(id), row);
   }
 
   /** Adds rows whose ids are known not to be in the map (nor repeated within `rows`). */
@@ -39,8 +36,7 @@ export class IdentityMap {
   }
 
   delete(id: bigint): boolean {
-    if (this.#unfiledCount > 0) this.#file();
-    return this.#rows.delete(bigintKey(id));
+    return this.#filed().delete(bigintKey(id));
   }
 
   get size(): number {
@@ -48,12 +44,13 @@ export class IdentityMap {
   }
 
   values(): IterableIterator<RowState> {
-    if (this.#unfiledCount > 0) this.#file();
-    return this.#rows.values();
+    return this.#filed().values();
   }
 
-  #file(): void {
+  /** The map, with every unfiled batch filed into it first. */
+  #filed(): Map<number | bigint, RowState> {
     const rows = this.#rows;
+    if (this.#unfiledCount === 0) return rows;
     for (const batch of this.#unfiled) {
       for (let i = 0; i < batch.length; i++) {
         const row = batch[i] as RowState;
@@ -62,6 +59,7 @@ export class IdentityMap {
     }
     this.#unfiled = [];
     this.#unfiledCount = 0;
+    return rows;
   }
 }
 

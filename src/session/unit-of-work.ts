@@ -19,7 +19,7 @@ import { IdAllocator } from './id-allocator.js';
 import { RowInserter } from './row-inserter.js';
 import { type MergeMode, type RowFactory, RowMaterializer } from './row-materializer.js';
 import { withDirtyColumn } from './dirty-columns.js';
-import { type RowOwner, RowScope, type RowState, RowStatus } from './row-state.js';
+import { isLive, type RowOwner, RowScope, type RowState, RowStatus } from './row-state.js';
 import { SessionConnection } from './session-connection.js';
 import { SessionCounters, type SessionStats } from './session-stats.js';
 import { type IdentityMap, TransactionCache } from './transaction-cache.js';
@@ -174,7 +174,7 @@ export class UnitOfWork implements RowOwner {
   /** The cached row, unless it is deleted in this session. */
   cached(meta: EntityMeta, id: bigint): RowState | undefined {
     const row = this.#cache.get(meta, id);
-    return row && (row.status === RowStatus.Loaded || row.status === RowStatus.New) ? row : undefined;
+    return row && isLive(row) ? row : undefined;
   }
 
   /** All cached rows of an entity, including deleted ones (check `status`). */
