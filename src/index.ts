@@ -24,7 +24,7 @@ export type { PoolOptions, PoolStats } from './db/connection-pool.js';
 export type { IsolationLevel, BeginOptions } from './db/connection.js';
 export type { StatementEvent, StatementListener } from './db/statement-event.js';
 export { SchemaManager } from './db/schema-manager.js';
-export { startEmbeddedPostgres, type EmbeddedServer, type EmbeddedPostgresOptions } from './db/embedded-postgres-launcher.js';
+export { startEmbeddedPostgres, type EmbeddedServer, type EmbeddedPostgresOptions } from './db/embedded/embedded-postgres-launcher.js';
 export { resolveDatabaseUrl, type ResolvedDatabase } from './db/database-url.js';
 
 export type { SessionStats } from './session/session-stats.js';

@@ -1,4 +1,4 @@
-import { type EmbeddedServer, startEmbeddedPostgres } from './embedded-postgres-launcher.js';
+import { type EmbeddedServer, startEmbeddedPostgres } from './embedded/embedded-postgres-launcher.js';
 
 /** A database URL and how to let go of it. */
 export interface ResolvedDatabase {

@@ -14,6 +14,7 @@ export type CellarErrorCode =
   | 'BULK_JOB'
   | 'NO_SESSION'
   | 'COMMIT_OUTCOME_UNKNOWN'
+  | 'EMBEDDED_SERVER'
   | 'DB'
   | 'UNIQUE_VIOLATION'
   | 'FOREIGN_KEY_VIOLATION'
