@@ -13,7 +13,7 @@ export interface ResolvedDatabase {
  * The rule the demo, the tests and the bench follow: `DATABASE_URL` when set, otherwise a fresh
  * embedded PostgreSQL server. The library itself never starts a server implicitly.
  */
-export async function resolveDatabaseUrl(env: NodeJS.ProcessEnv = process.env): Promise<ResolvedDatabase> {
+export async function resolveDatabaseUrl(env: Readonly<Record<string, string | undefined>> = process.env): Promise<ResolvedDatabase> {
   const url = env['DATABASE_URL'];
   if (url) return { url, embedded: false, stop: async () => undefined };
   const server: EmbeddedServer = await startEmbeddedPostgres();
