@@ -54,7 +54,7 @@ async function lineIds(pool: pg.Pool): Promise<string[]> {
   return (await pool.query<{ id: string }>('SELECT id FROM bench_line ORDER BY id')).rows.map((r) => r.id);
 }
 
-async function cellarInsert(db: Database): Promise<void> {
+export async function cellarInsert(db: Database): Promise<void> {
   await db.transaction(async (s) => {
     const docs = s.api(BenchDoc);
     const lines = s.api(BenchLine);

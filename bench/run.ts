@@ -3,6 +3,7 @@ import { bulkJobScenarios, bulkTable, findObjectsScenario } from './bulk-scenari
 import { cacheScenarios } from './cache-scenarios.js';
 import { collectionScenarios, perCallTable } from './collection-scenarios.js';
 import { coreScenarios } from './core-scenarios.js';
+import { telemetryScenarios } from './telemetry-scenarios.js';
 import { type Comparison, median, table, writeSection } from './harness.js';
 
 // `npm run bench [-- --runs N] [-- --no-write]`: every scenario beside hand-written pg in one process
@@ -10,6 +11,9 @@ import { type Comparison, median, table, writeSection } from './harness.js';
 const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1] ?? 0) || 5;
 const write = !args.includes('--no-write');
+// `--only core,telemetry`: just those sections (for a quick check; the full run writes every table).
+const only = args.includes('--only') ? new Set((args[args.indexOf('--only') + 1] ?? '').split(',')) : undefined;
+const wanted = (name: string): boolean => only === undefined || only.has(name);
 
 const database = await resolveDatabaseUrl();
 try {
@@ -21,16 +25,27 @@ try {
     console.log(`${text}\n`);
     if (write) writeSection('docs/performance.md', name, `${stamp}\n\n${text}`);
   };
-  const core: Comparison[] = await coreScenarios(database.url, runs);
-  section('core', table(core));
-  const collections = await collectionScenarios(database.url, runs);
-  section('collections', `${table(collections.comparisons)}\n\n${perCallTable(collections.perCall)}`);
-  const jobs = await bulkJobScenarios(database.url, runs, [100_000, 1_000_000]);
-  for (const j of jobs) console.log(`job ${j.rows}: cellar ${j.cellar.ms.map((x) => x.toFixed(0)).join('/')} ms, ${j.cellar.rssMb.map((x) => x.toFixed(0)).join('/')} MB; pg ${j.pg.ms.map((x) => x.toFixed(0)).join('/')} ms, ${j.pg.rssMb.map((x) => x.toFixed(0)).join('/')} MB`);
-  const find = [await findObjectsScenario(database.url, runs), await findObjectsScenario(database.url, runs, 100_000)];
-  section('bulk', `${bulkTable(jobs)}\n\n${table(find)}`);
-  section('cache', await cacheScenarios(database.url, runs, process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379'));
-  for (const r of [...core, ...collections.comparisons, ...find]) {
+  const compared: Comparison[] = [];
+  if (wanted('core')) {
+    const core = await coreScenarios(database.url, runs);
+    compared.push(...core);
+    section('core', table(core));
+  }
+  if (wanted('collections')) {
+    const collections = await collectionScenarios(database.url, runs);
+    compared.push(...collections.comparisons);
+    section('collections', `${table(collections.comparisons)}\n\n${perCallTable(collections.perCall)}`);
+  }
+  if (wanted('bulk')) {
+    const jobs = await bulkJobScenarios(database.url, runs, [100_000, 1_000_000]);
+    for (const j of jobs) console.log(`job ${j.rows}: cellar ${j.cellar.ms.map((x) => x.toFixed(0)).join('/')} ms, ${j.cellar.rssMb.map((x) => x.toFixed(0)).join('/')} MB; pg ${j.pg.ms.map((x) => x.toFixed(0)).join('/')} ms, ${j.pg.rssMb.map((x) => x.toFixed(0)).join('/')} MB`);
+    const find = [await findObjectsScenario(database.url, runs), await findObjectsScenario(database.url, runs, 100_000)];
+    compared.push(...find);
+    section('bulk', `${bulkTable(jobs)}\n\n${table(find)}`);
+  }
+  if (wanted('telemetry')) section('telemetry', await telemetryScenarios(database.url, runs));
+  if (wanted('cache')) section('cache', await cacheScenarios(database.url, runs, process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379'));
+  for (const r of compared) {
     console.log(`${r.scenario}: cellar ${r.cellarMs.map((x) => x.toFixed(0)).join('/')} ms, pg ${r.pgMs.map((x) => x.toFixed(0)).join('/')} ms, median ratio ${(median(r.cellarMs) / median(r.pgMs)).toFixed(2)}`);
   }
 } finally {

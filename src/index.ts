@@ -23,6 +23,7 @@ export type { Shape, ShapeRow } from './sql/row-shape.js';
 export type { PoolOptions, PoolStats } from './db/connection-pool.js';
 export type { IsolationLevel, BeginOptions } from './db/connection.js';
 export type { StatementEvent, StatementListener } from './db/statement-event.js';
+export type { CellarLogger, LogLevel } from './db/cellar-logger.js';
 export { SchemaManager } from './db/schema-manager.js';
 export { startEmbeddedPostgres, type EmbeddedServer, type EmbeddedPostgresOptions } from './db/embedded/embedded-postgres-launcher.js';
 export { resolveDatabaseUrl, type ResolvedDatabase } from './db/database-url.js';

@@ -1,10 +1,15 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { context as otelContext } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
 import { type BeginOptions } from '../db/connection.js';
 import { ConnectionPool, type PoolOptions, type PoolStats } from '../db/connection-pool.js';
 import { NotificationListener } from '../db/notification-listener.js';
 import { SchemaManager } from '../db/schema-manager.js';
 import type { StatementListener } from '../db/statement-event.js';
+import { type CellarLogger, Log } from '../db/cellar-logger.js';
+import type { Telemetry } from '../db/telemetry.js';
+import { Tracing } from '../db/tracing.js';
+import { CELLAR_VERSION } from '../version.js';
 import { toCellarError } from '../db/pg-error-converter.js';
 import { DefinitionError } from '../errors/definition-error.js';
 import { NoSessionError } from '../errors/no-session-error.js';
@@ -18,6 +23,7 @@ import { tableTag } from '../cache/table-tag.js';
 import type { TransactionWrites } from '../session/transaction-writes.js';
 import { statementsFor } from '../session/entity-statements.js';
 import { UnitOfWork } from '../session/unit-of-work.js';
+import { withCacheLogging } from './cache-logging.js';
 import { Rop } from './rop.js';
 import { ObjectQuery } from './object-query.js';
 import { unitOfWorkOf } from './session-internals.js';
@@ -38,6 +44,18 @@ export interface DatabaseOptions {
   readonly pool?: PoolOptions;
   /** Called after every statement (SQL, duration, row count): for logging and tests. Keep it cheap. */
   readonly onStatement?: StatementListener;
+  /**
+   * Receives statements, transaction boundaries, retries, cache events and bulk-job progress (see
+   * {@link CellarLogger} for what goes at which level). pino works as it is: `logger: pino()`.
+   */
+  readonly logger?: CellarLogger;
+  /** Log statement parameters (each truncated to 200 characters) instead of `[redacted]`. Default false. */
+  readonly logParameters?: boolean;
+  /**
+   * OpenTelemetry spans through `@opentelemetry/api`: one per transaction, flush and statement.
+   * Without an SDK registered they cost a few function calls. Default true.
+   */
+  readonly tracing?: boolean;
   /**
    * Make each `db.transaction`'s session the ambient session of its async context (for injected APIs,
    * `db.currentSession()`). `cellarModule(db)` turns it on. Off by default because Node 20's
@@ -105,13 +123,16 @@ export class Database {
   readonly #ambient = new AsyncLocalStorage<Session>();
   #ambientEnabled: boolean;
 
-  private constructor(pool: ConnectionPool, registry: EntityRegistry, options: DatabaseOptions) {
+  readonly #telemetry: Telemetry;
+
+  private constructor(pool: ConnectionPool, registry: EntityRegistry, options: DatabaseOptions, telemetry: Telemetry) {
+    this.#telemetry = telemetry;
     this.#pool = pool;
     this.#registry = registry;
     this.#options = Object.freeze({ ...options });
     this.#ambientEnabled = options.ambientSession ?? false;
     this.schema = new SchemaManager(pool, registry);
-    this.cache = new SharedCache(options.cache);
+    this.cache = new SharedCache({ ...options.cache, onEvent: withCacheLogging(options.cache?.onEvent, telemetry.log) });
     this.cache.attachPreloader((entity, what) => this.#preload(entity as EntityBase, what));
   }
 
@@ -170,14 +191,18 @@ export class Database {
       throw new DefinitionError(['no database URL: pass { url } or set DATABASE_URL (for a throw-away server, see startEmbeddedPostgres())']);
     }
     const registry = new EntityRegistry(options.entities);
-    const pool = new ConnectionPool(url, options.pool, options.onStatement);
+    const telemetry: Telemetry = {
+      log: options.logger ? new Log(options.logger, options.logParameters ?? false) : Log.none,
+      tracing: options.tracing === false ? Tracing.off : Tracing.forUrl(url, CELLAR_VERSION),
+    };
+    const pool = new ConnectionPool(url, options.pool, options.onStatement, telemetry);
     try {
       await pool.withConnection((c) => c.query('SELECT 1'));
     } catch (e) {
       await pool.end();
       throw toCellarError(e);
     }
-    const db = new Database(pool, registry, options);
+    const db = new Database(pool, registry, options, telemetry);
     if (options.cache?.broadcast ?? registry.entities.some((m) => m.cache)) {
       db.#listener = await NotificationListener.start({
         url,
@@ -224,6 +249,7 @@ export class Database {
       sharedCache: this.cache,
       onCommitted: this.#committed,
       notifyOnCommit: this.#listener ? { channel: CACHE_CHANNEL, payload: this.#invalidationPayload } : undefined,
+      telemetry: this.#telemetry,
       ...options,
     });
     const session = new Session(uow, () => this.#open.delete(session));
@@ -249,7 +275,13 @@ export class Database {
         return await this.#once(fn, sessionOptions);
       } catch (e) {
         if (!policy || attempt >= policy.attempts || !isTransient(e)) throw e;
-        await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt, policy)));
+        const delayMs = backoffMs(attempt, policy);
+        const { log } = this.#telemetry;
+        if (log.enabled('warn')) {
+          const { code, sqlState } = e as { code?: string; sqlState?: string };
+          log.write('warn', { event: 'retry', attempt, delayMs, code, sqlState }, `cellar: transaction attempt ${attempt} failed with ${code ?? 'an error'}; retrying`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
       }
     }
   }
@@ -257,7 +289,9 @@ export class Database {
   async #once<T>(fn: (session: Session) => Promise<T>, options: SessionOptions): Promise<T> {
     const session = await this.session(options);
     try {
-      const result = await (this.#ambientEnabled ? this.#ambient.run(session, () => fn(session)) : fn(session));
+      // The transaction's span is the active one while fn runs: spans the user starts in fn hang below it.
+      const run = (): Promise<T> => otelContext.with(session[unitOfWorkOf].openTransactionSpan(), fn, undefined, session);
+      const result = await (this.#ambientEnabled ? this.#ambient.run(session, run) : run());
       await session.commit();
       return result;
     } catch (e) {

@@ -55,6 +55,7 @@ export class BulkProcess {
   ): Promise<ChunkedQueryResult> {
     if (!Number.isSafeInteger(chunkSize) || chunkSize < 1) throw new ValidationError(`chunkedQuery: chunkSize must be a whole number ≥ 1, got ${chunkSize}`);
     const uow = this.session[unitOfWorkOf];
+    const { log } = uow.telemetry;
     const api = this.session.api(entity);
     const resume = options.resumeAfter === undefined ? undefined : (entity.meta.id.normalize(options.resumeAfter) as bigint);
     const compiled = compileNamedSql(sql);
@@ -89,6 +90,10 @@ export class BulkProcess {
         if (uow.commitCount > commits) lastCommittedKey = lastKey;
         progress.update(info);
         options.onProgress?.(info);
+        if (log.enabled('info')) {
+          const rowsPerSecond = Math.round((rows * 1000) / Math.max(info.elapsedMs, 1));
+          log.write('info', { event: 'bulk-chunk', entity: entity.meta.name, ...info, lastKey: String(lastKey), rowsPerSecond }, `cellar bulk ${entity.meta.name}: chunk ${chunkIndex}, ${rows} rows`);
+        }
         chunkIndex++;
         if (keys.length < chunkSize) break;
       }
@@ -96,7 +101,9 @@ export class BulkProcess {
       progress.stop();
       await cursor.close();
     }
-    return { chunks: chunkIndex, rows, lastKey, elapsedMs: performance.now() - started };
+    const result = { chunks: chunkIndex, rows, lastKey, elapsedMs: performance.now() - started };
+    if (log.enabled('info')) log.write('info', { event: 'bulk-done', entity: entity.meta.name, ...result, lastKey: String(lastKey) }, `cellar bulk ${entity.meta.name}: done, ${rows} rows`);
+    return result;
   }
 
   /**

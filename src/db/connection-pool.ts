@@ -2,6 +2,7 @@ import pg from 'pg';
 import { Connection } from './connection.js';
 import { toCellarError } from './pg-error-converter.js';
 import type { StatementListener } from './statement-event.js';
+import { noTelemetry, type Telemetry } from './telemetry.js';
 
 /** Pool settings passed through to node-postgres. */
 export interface PoolOptions {
@@ -26,8 +27,9 @@ export interface PoolStats {
 export class ConnectionPool {
   readonly #pool: pg.Pool;
   readonly #listener: StatementListener | undefined;
+  readonly #telemetry: Telemetry;
 
-  constructor(url: string, options: PoolOptions = {}, listener?: StatementListener) {
+  constructor(url: string, options: PoolOptions = {}, listener?: StatementListener, telemetry: Telemetry = noTelemetry) {
     this.#pool = new pg.Pool({
       connectionString: url,
       max: options.max ?? 10,
@@ -36,14 +38,17 @@ export class ConnectionPool {
       application_name: options.applicationName ?? 'cellar',
     });
     // An idle client that loses its server emits 'error' on the pool; without a listener Node would crash.
-    this.#pool.on('error', () => undefined);
+    this.#pool.on('error', (error) => {
+      if (telemetry.log.enabled('warn')) telemetry.log.write('warn', { event: 'connection-error', error: String(error) }, 'cellar: an idle pooled connection broke');
+    });
     this.#listener = listener;
+    this.#telemetry = telemetry;
   }
 
   /** Checks out a connection; release it with `connection.release()`. */
   async acquire(): Promise<Connection> {
     try {
-      return new Connection(await this.#pool.connect(), this.#listener);
+      return new Connection(await this.#pool.connect(), this.#listener, this.#telemetry);
     } catch (e) {
       throw toCellarError(e);
     }

@@ -1,6 +1,9 @@
+import type { Context } from '@opentelemetry/api';
 import type pg from 'pg';
 import { toCellarError } from './pg-error-converter.js';
 import type { StatementListener } from './statement-event.js';
+import { noTelemetry, type Telemetry } from './telemetry.js';
+import { endSpan, failSpan } from './tracing.js';
 import { cellarTypeParsers } from '../sql/type-parsers.js';
 
 /** Isolation levels accepted by `begin`. */
@@ -15,6 +18,8 @@ export interface BeginOptions {
 /** The write being executed, attached to errors so the user learns which entity and rows failed. */
 export interface WriteContext {
   readonly entity?: string;
+  /** The table written (names the statement's span). */
+  readonly table?: string;
   /** The ids the statement writes; called only when it fails, to keep the hot path free of copies. */
   readonly ids?: () => readonly bigint[];
 }
@@ -31,10 +36,14 @@ export class Connection {
   #broken: unknown;
   readonly #client: pg.PoolClient;
   readonly #listener: StatementListener | undefined;
+  readonly #telemetry: Telemetry;
+  /** The span context statements are children of (the session's transaction or flush); set by the session. */
+  traceParent: Context | undefined;
 
-  constructor(client: pg.PoolClient, listener?: StatementListener) {
+  constructor(client: pg.PoolClient, listener?: StatementListener, telemetry: Telemetry = noTelemetry) {
     this.#client = client;
     this.#listener = listener;
+    this.#telemetry = telemetry;
     // A checked-out client whose server goes away emits 'error'; unhandled, it would crash the process.
     // Remember it: the next statement fails with CONNECTION_LOST and release() destroys the client.
     client.on('error', this.#onError);
@@ -42,6 +51,8 @@ export class Connection {
 
   readonly #onError = (error: unknown): void => {
     this.#broken ??= error;
+    const { log } = this.#telemetry;
+    if (log.enabled('warn')) log.write('warn', { event: 'connection-error', error: String(error) }, 'cellar: a checked-out connection broke');
   };
 
   /** Whether the connection broke (its server went away, or a protocol error). */
@@ -120,30 +131,44 @@ export class Connection {
 
   async #control(sql: string): Promise<void> {
     const started = performance.now();
+    const { log } = this.#telemetry;
     try {
       await this.#client.query(sql);
     } catch (e) {
-      throw toCellarError(e);
+      const error = toCellarError(e);
+      if (log.enabled('warn')) log.write('warn', { event: 'statement-failed', sql, code: error.code, durationMs: performance.now() - started }, `cellar: ${sql} failed`);
+      throw error;
     }
-    this.#listener?.({ sql, params: [], rowCount: 0, durationMs: performance.now() - started, transactionControl: true });
+    const durationMs = performance.now() - started;
+    this.#listener?.({ sql, params: [], rowCount: 0, durationMs, transactionControl: true });
+    if (log.enabled('debug')) log.write('debug', { event: 'transaction', sql, durationMs }, `cellar ${sql}`);
   }
 
   async #send(config: pg.QueryConfig | pg.QueryArrayConfig, context?: WriteContext): Promise<pg.QueryResult> {
     this.#statements++;
-    const started = this.#listener ? performance.now() : 0;
+    const { log, tracing } = this.#telemetry;
+    const span = tracing.startStatement(config.text, context?.table, this.traceParent);
+    const started = performance.now();
     let result: pg.QueryResult;
     try {
       result = await this.#client.query(config as pg.QueryConfig);
     } catch (e) {
-      throw toCellarError(e, context && { entity: context.entity, ids: context.ids?.() });
+      const error = toCellarError(e, context && { entity: context.entity, ids: context.ids?.() });
+      failSpan(span, error);
+      if (log.enabled('warn')) {
+        const sqlState = (error as { sqlState?: string }).sqlState;
+        log.write('warn', { event: 'statement-failed', sql: config.text, code: error.code, sqlState, durationMs: performance.now() - started }, `cellar: statement failed: ${error.message}`);
+      }
+      throw error;
     }
-    this.#listener?.({
-      sql: config.text,
-      params: config.values ?? [],
-      rowCount: result.rowCount ?? result.rows.length,
-      durationMs: performance.now() - started,
-      transactionControl: false,
-    });
+    const rowCount = result.rowCount ?? result.rows.length;
+    endSpan(span, rowCount);
+    if (this.#listener || log.enabled('debug')) {
+      const durationMs = performance.now() - started;
+      const params = config.values ?? [];
+      this.#listener?.({ sql: config.text, params, rowCount, durationMs, transactionControl: false });
+      if (log.enabled('debug')) log.write('debug', { event: 'statement', sql: config.text, durationMs, rows: rowCount, params: log.params(params) }, 'cellar statement');
+    }
     return result;
   }
 }

@@ -27,7 +27,7 @@ export class FlushWriter {
   async #write(op: WriteOperation, rows: readonly RowState[], connection: Connection): Promise<void> {
     const { meta } = op;
     const statements = statementsFor(meta);
-    const context = { entity: meta.name, ids: () => rows.map((r) => r.id) };
+    const context = { entity: meta.name, table: meta.table, ids: () => rows.map((r) => r.id) };
     const versioned = meta.versionIndex >= 0;
     switch (op.kind) {
       case 'insert': {

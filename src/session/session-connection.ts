@@ -1,11 +1,14 @@
+import { type Context, context, type Span } from '@opentelemetry/api';
 import type { BeginOptions, Connection } from '../db/connection.js';
 import type { ConnectionPool } from '../db/connection-pool.js';
+import { noTelemetry, type Telemetry } from '../db/telemetry.js';
+import { endSpan, failSpan, withSpan } from '../db/tracing.js';
 
 /**
  * The one pooled connection of a session: taken at the first statement and kept until the session
  * closes, with the transaction begun lazily (concurrent first statements share one BEGIN). It also
- * counts transaction boundaries, so a cursor can tell that its transaction ended, and keeps the
- * statement count of connections it dropped.
+ * counts transaction boundaries, so a cursor can tell that its transaction ended, keeps the
+ * statement count of connections it dropped, and holds the transaction's span.
  */
 export class SessionConnection {
   #connection: Promise<Connection> | undefined;
@@ -13,11 +16,32 @@ export class SessionConnection {
   #beginning: Promise<void> | undefined;
   #boundaries = 0;
   #statementsOfDropped = 0;
+  #span: Span | undefined;
+  #spanContext: Context | undefined;
 
   constructor(
     private readonly pool: ConnectionPool,
     private readonly options: BeginOptions,
+    private readonly telemetry: Telemetry = noTelemetry,
   ) {}
+
+  /**
+   * Starts the transaction's span now if none is open (`db.transaction` does, so that spans the
+   * user's function starts are its children) and returns the context carrying it.
+   */
+  openSpan(): Context {
+    if (this.#spanContext) return this.#spanContext;
+    const parent = context.active();
+    this.#span = this.telemetry.tracing.startTransaction(parent);
+    this.#spanContext = withSpan(parent, this.#span);
+    if (this.#current) this.#current.traceParent = this.#spanContext;
+    return this.#spanContext;
+  }
+
+  /** The context of the open transaction's span (a flush's span is its child), if one is open. */
+  get spanContext(): Context | undefined {
+    return this.#spanContext;
+  }
 
   /** The connection, if one is held now. */
   get current(): Connection | undefined {
@@ -34,9 +58,17 @@ export class SessionConnection {
     return this.#boundaries;
   }
 
-  /** Records that the transaction ended (COMMIT or ROLLBACK sent). */
-  transactionEnded(): void {
+  /** Records that the transaction ended (COMMIT or ROLLBACK sent, or failed with `error`) and ends its span. */
+  transactionEnded(outcome: 'commit' | 'rollback', error?: unknown): void {
     this.#boundaries++;
+    const span = this.#span;
+    this.#span = undefined;
+    this.#spanContext = undefined;
+    if (this.#current) this.#current.traceParent = undefined;
+    if (!span) return;
+    if (span.isRecording()) span.setAttribute('cellar.transaction.outcome', error === undefined ? outcome : 'failed');
+    if (error === undefined) endSpan(span);
+    else failSpan(span, error);
   }
 
   /** The connection inside an open transaction: acquired and BEGIN sent as needed. */
@@ -50,6 +82,7 @@ export class SessionConnection {
     );
     const connection = await this.#connection;
     if (!connection.inTransaction) {
+      connection.traceParent = this.#spanContext ?? this.openSpan();
       this.#beginning ??= connection.begin(this.options).then(
         () => {
           this.#boundaries++;

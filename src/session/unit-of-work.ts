@@ -1,4 +1,6 @@
+import type { Context } from '@opentelemetry/api';
 import type { BeginOptions, Connection } from '../db/connection.js';
+import { noTelemetry, type Telemetry } from '../db/telemetry.js';
 import type { ConnectionPool } from '../db/connection-pool.js';
 import { CommitOutcomeUnknownError } from '../errors/commit-outcome-unknown-error.js';
 import { ConnectionLostError, DbError } from '../errors/db-error.js';
@@ -21,6 +23,7 @@ import { type MergeMode, type RowFactory, RowMaterializer } from './row-material
 import { withDirtyColumn } from './dirty-columns.js';
 import { isLive, type RowOwner, RowScope, type RowState, RowStatus } from './row-state.js';
 import { SessionConnection } from './session-connection.js';
+import { tracedFlush } from './traced-flush.js';
 import { SessionCounters, type SessionStats } from './session-stats.js';
 import { type IdentityMap, TransactionCache } from './transaction-cache.js';
 import { TransactionWrites } from './transaction-writes.js';
@@ -37,6 +40,8 @@ export interface UnitOfWorkOptions extends BeginOptions {
   readonly cellLimit?: number;
   /** Rows per flush statement (default 50,000). */
   readonly writeChunkSize?: number;
+  /** The database's logger and tracing. */
+  readonly telemetry?: Telemetry;
 }
 
 type State = 'open' | 'aborted' | 'closed';
@@ -62,6 +67,7 @@ export class UnitOfWork implements RowOwner {
   readonly #materializer: RowMaterializer;
   readonly #link: SessionConnection;
   readonly #inserter: RowInserter;
+  readonly #telemetry: Telemetry;
 
   constructor(
     readonly registry: EntityRegistry,
@@ -72,7 +78,8 @@ export class UnitOfWork implements RowOwner {
     this.#cells = new CellCounter(options.cellLimit ?? 1_000_000);
     this.#writer = new FlushWriter(options.writeChunkSize ?? 50_000);
     this.#materializer = new RowMaterializer(this, this.#cache, this.#cells, this.#counters, createRow);
-    this.#link = new SessionConnection(pool, options);
+    this.#telemetry = options.telemetry ?? noTelemetry;
+    this.#link = new SessionConnection(pool, options, this.#telemetry);
     this.#inserter = new RowInserter(this, this.#cache, this.#tracker, this.#cells, this.#ids, createRow, (fn) => this.run(fn));
   }
 
@@ -118,6 +125,16 @@ export class UnitOfWork implements RowOwner {
     const isolation = this.options.isolation;
     if (isolation !== undefined && isolation !== 'read committed') return undefined;
     return this.#writes.has(table) ? undefined : this.options.sharedCache;
+  }
+
+  /** The database's logger and tracing (bulk jobs report progress through it). */
+  get telemetry(): Telemetry {
+    return this.#telemetry;
+  }
+
+  /** Starts the transaction's span now and returns the context to run the transaction's work in. */
+  openTransactionSpan(): Context {
+    return this.#link.openSpan();
   }
 
   /** What the current transaction wrote (reads after a write are not committed data). */
@@ -278,8 +295,9 @@ export class UnitOfWork implements RowOwner {
     const plan = planFlush(this.#tracker, this.registry);
     if (plan.length > 0) {
       const started = performance.now();
+      const rows = plan.reduce((n, op) => n + op.rows.length, 0);
       try {
-        await this.run((c) => this.#writer.execute(plan, c));
+        await this.run((c) => tracedFlush(c, this.#telemetry, this.#link.spanContext, rows, () => this.#writer.execute(plan, c)));
       } catch (e) {
         this.#abort(e);
         throw e;
@@ -307,17 +325,18 @@ export class UnitOfWork implements RowOwner {
       await this.run((c) => c.query('SELECT pg_notify($1, $2)', [notice.channel, payload]));
     }
     if (connection?.inTransaction) {
+      let failure: unknown;
       try {
         await connection.commit();
         this.#commits++;
         if (this.#writes.has()) await this.options.onCommitted?.(this.#writes);
         this.#writes.reset();
       } catch (e) {
-        const error = e instanceof ConnectionLostError ? new CommitOutcomeUnknownError(e) : e;
-        this.#abort(error);
-        throw error;
+        failure = e instanceof ConnectionLostError ? new CommitOutcomeUnknownError(e) : e;
+        this.#abort(failure);
+        throw failure;
       } finally {
-        this.#link.transactionEnded();
+        this.#link.transactionEnded('commit', failure);
       }
     }
     this.#clear();
@@ -333,7 +352,7 @@ export class UnitOfWork implements RowOwner {
       // The connection is broken; drop it so the next statement takes a fresh one.
       this.#link.drop(true);
     } finally {
-      this.#link.transactionEnded();
+      this.#link.transactionEnded('rollback');
       this.#writes.reset();
       this.#state = 'open';
       this.#abortCause = undefined;
