@@ -3,7 +3,7 @@
 export { Database, type DatabaseOptions, type SessionOptions, type TransactionOptions } from './api/database.js';
 export type { RetryOptions } from './api/transaction-retry.js';
 export { Session, type SqlParams, type SelectOptions } from './api/session.js';
-export { ObjectQuery } from './api/object-query.js';
+export { ObjectQuery, type SortDirection, type NullsOrder } from './api/object-query.js';
 export type { WhereFilters, FilterOperators } from './api/where-filters.js';
 export { TxIndex, type IndexKeyInput, type IndexKeyPart } from './api/tx-index.js';
 export type { StreamOptions } from './api/row-stream.js';

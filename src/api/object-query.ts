@@ -12,6 +12,12 @@ import { encodeValue } from '../cache/value-codec.js';
 import type { Rop } from './rop.js';
 import { filtersToSql, type WhereFilters, type WhereSql } from './where-filters.js';
 
+/** A sort direction of {@link ObjectQuery.orderBy}, in any case. */
+export type SortDirection = 'asc' | 'desc' | 'ASC' | 'DESC' | 'Asc' | 'Desc';
+
+/** Where {@link ObjectQuery.orderBy} puts NULLs. */
+export type NullsOrder = 'first' | 'last';
+
 interface QueryState {
   readonly remember?: RememberOptions;
   readonly conditions: readonly string[];
@@ -70,11 +76,19 @@ export class ObjectQuery<E extends AnyEntity> {
     return this.#with({ conditions: [...this.#state.conditions, `(${fragment})`], params: { ...this.#state.params, ...params } });
   }
 
-  /** Adds a sort key (several calls sort by each in turn). */
-  orderBy(field: FieldOf<E>, direction: 'asc' | 'desc' = 'asc'): ObjectQuery<E> {
+  /**
+   * Adds a sort key (several calls sort by each in turn): `direction` is `asc` (default) or `desc` in
+   * any case, `nulls` puts NULLs `first` or `last` (PostgreSQL's default: last ascending, first
+   * descending). Anything else is `VALIDATION`.
+   */
+  orderBy(field: FieldOf<E>, direction: SortDirection = 'asc', nulls?: NullsOrder): ObjectQuery<E> {
     const column = this.entity.meta.field(field);
     if (!column) throw ValidationError.unknownField(this.entity.meta.name, field);
-    return this.#with({ order: [...this.#state.order, `t.${q(column.column)} ${direction === 'desc' ? 'DESC' : 'ASC'}`] });
+    const dir = typeof direction === 'string' ? direction.toLowerCase() : direction;
+    if (dir !== 'asc' && dir !== 'desc') throw ValidationError.badSortDirection(this.entity.meta.name, field, direction);
+    if (nulls !== undefined && nulls !== 'first' && nulls !== 'last') throw ValidationError.badNullsOrder(this.entity.meta.name, field, nulls);
+    const key = `t.${q(column.column)} ${dir === 'desc' ? 'DESC' : 'ASC'}${nulls ? ` NULLS ${nulls === 'first' ? 'FIRST' : 'LAST'}` : ''}`;
+    return this.#with({ order: [...this.#state.order, key] });
   }
 
   /** At most `n` rows. Without `orderBy`, rows are ordered by id so that pages are stable. */

@@ -59,6 +59,7 @@ function operatorsToSql(meta: EntityMeta, column: ColumnMeta, ref: string, ops: 
       into.conditions.push(`${ref} = ANY({${name}}::${arrayElementType(column)}[])`);
     } else if (op === 'like') {
       if (typeof value !== 'string') throw ValidationError.badValue(meta.name, column.field, '`like` takes a string pattern');
+      if (value.includes('\u0000')) throw ValidationError.badValue(meta.name, column.field, 'the `like` pattern contains a NUL character (\\u0000), which PostgreSQL text cannot hold');
       const name = nextName(into);
       into.params[name] = value;
       into.conditions.push(`${ref}::text LIKE {${name}}`);

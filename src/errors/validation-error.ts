@@ -22,6 +22,16 @@ export class ValidationError extends CellarError {
     return new ValidationError(`${entity}.${field}: ${problem}`, entity, field);
   }
 
+  /** An `orderBy` direction that is neither asc nor desc. */
+  static badSortDirection(entity: string, field: string, direction: unknown): ValidationError {
+    return new ValidationError(`orderBy ${entity}.${field}: direction ${JSON.stringify(direction)} is neither 'asc' nor 'desc' (any case)`, entity, field);
+  }
+
+  /** An `orderBy` nulls placement that is neither first nor last. */
+  static badNullsOrder(entity: string, field: string, nulls: unknown): ValidationError {
+    return new ValidationError(`orderBy ${entity}.${field}: nulls ${JSON.stringify(nulls)} is neither 'first' nor 'last'`, entity, field);
+  }
+
   /** A field name that the entity does not declare. */
   static unknownField(entity: string, field: string): ValidationError {
     return new ValidationError(

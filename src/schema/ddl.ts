@@ -1,6 +1,6 @@
 import type { ColumnMeta, EntityMeta } from './entity-meta.js';
 import type { EntityRegistry } from './entity-registry.js';
-import { ID_BLOCK_SIZE, quoteIdentifier as q, snakeCase } from './naming.js';
+import { generatedIdentifier, ID_BLOCK_SIZE, quoteIdentifier as q, snakeCase } from './naming.js';
 
 /**
  * Idempotent DDL for every entity of the registry, in an order that satisfies foreign keys:
@@ -16,11 +16,11 @@ export function schemaStatements(registry: EntityRegistry): string[] {
   }
   for (const meta of registry.writeOrder) {
     for (const { column } of meta.references) {
-      statements.push(`CREATE INDEX IF NOT EXISTS ${q(`${meta.table}_${column.column}_fk_idx`)} ON ${q(meta.table)} (${q(column.column)})`);
+      statements.push(`CREATE INDEX IF NOT EXISTS ${q(generatedIdentifier(`${meta.table}_${column.column}`, '_fk_idx'))} ON ${q(meta.table)} (${q(column.column)})`);
     }
     for (const index of meta.indexes) {
       const cols = index.columnIndexes.map((i) => q((meta.columns[i] as ColumnMeta).column)).join(', ');
-      statements.push(`CREATE INDEX IF NOT EXISTS ${q(`${meta.table}_${snakeCase(index.name)}_idx`)} ON ${q(meta.table)} (${cols})`);
+      statements.push(`CREATE INDEX IF NOT EXISTS ${q(generatedIdentifier(`${meta.table}_${snakeCase(index.name)}`, '_idx'))} ON ${q(meta.table)} (${cols})`);
     }
   }
   return statements;

@@ -85,7 +85,7 @@ export function checkEntityDefinition(def: EntityDefinition<Record<string, AnyCo
   if (ids.length !== 1) problems.push(`${label}: needs exactly one col.id() column, has ${ids.length}`);
   if (columns.filter(([, c]) => c.kind === 'version').length > 1) problems.push(`${label}: has more than one col.version() column`);
   const table = def.table ?? snakeCase(def.name);
-  checkIdentifier(problems, `${label}: table name`, `${table}_id_seq`);
+  checkIdentifier(problems, `${label}: table name`, table);
   for (const [field, spec] of columns) problems.push(...columnProblems(label, field, spec));
   if (def.parent) {
     const parentColumn = def.columns[def.parent.field];
@@ -97,7 +97,6 @@ export function checkEntityDefinition(def: EntityDefinition<Record<string, AnyCo
   }
   for (const [name, fields] of Object.entries(def.indexes ?? {})) {
     for (const f of fields) if (!(f in def.columns)) problems.push(`${label}.indexes.${name}: field "${f}" is not a column`);
-    checkIdentifier(problems, `${label}.indexes.${name}`, `${table}_${snakeCase(name)}_idx`);
   }
   if (problems.length > 0) throw new DefinitionError(problems);
 }

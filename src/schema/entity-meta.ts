@@ -1,6 +1,6 @@
 import type { AnyColumnSpec } from './column-spec.js';
 import type { EntityBase } from './entity.js';
-import { snakeCase } from './naming.js';
+import { generatedIdentifier, snakeCase } from './naming.js';
 import { createNormalizer, type Normalizer } from './value-normalizer.js';
 
 /** One column of an entity as the runtime sees it. */
@@ -59,7 +59,7 @@ export class EntityMeta {
     cache?: { readonly ttlMs: number; readonly maxEntries?: number },
   ) {
     this.table = table ?? snakeCase(name);
-    this.sequence = `${this.table}_id_seq`;
+    this.sequence = generatedIdentifier(`${this.table}_id`, '_seq');
     this.columns = Object.entries(columns).map(([field, spec], index) => {
       const normalize = createNormalizer(name, field, spec);
       const defaultValue = spec.default === undefined ? undefined : normalize(spec.default);

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * `docNumber` → `doc_number`, `DocLine` → `doc_line`, `idDoc` → `id_doc`, `HTTPCode` → `http_code`.
  * The same rule names entity tables, columns and the filter columns of `findObjects`.
@@ -11,6 +13,25 @@ export function snakeCase(name: string): string {
 
 /** PostgreSQL truncates identifiers past 63 bytes (NAMEDATALEN - 1); cellar refuses them instead. */
 export const MAX_IDENTIFIER_BYTES = 63;
+
+/**
+ * A name cellar makes up (a sequence, an index): `base + suffix` when it fits in 63 bytes; otherwise
+ * `base` cut short (on a character boundary) plus `_` and 8 hex digits of a hash of the whole name,
+ * then `suffix`. Deterministic, and two long names that share a prefix never collide, where
+ * PostgreSQL's silent truncation would make them one.
+ */
+export function generatedIdentifier(base: string, suffix: string): string {
+  const whole = `${base}${suffix}`;
+  if (Buffer.byteLength(whole) <= MAX_IDENTIFIER_BYTES) return whole;
+  const hash = createHash('sha256').update(whole).digest('hex').slice(0, 8);
+  const room = MAX_IDENTIFIER_BYTES - Buffer.byteLength(suffix) - hash.length - 1;
+  let cut = '';
+  for (const ch of base) {
+    if (Buffer.byteLength(cut + ch) > room) break;
+    cut += ch;
+  }
+  return `${cut}_${hash}${suffix}`;
+}
 
 /** `"name"`, with embedded quotes doubled. cellar quotes every identifier it generates. */
 export function quoteIdentifier(name: string): string {

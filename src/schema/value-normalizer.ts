@@ -135,7 +135,16 @@ function toJson(v: unknown, fail: (p: string) => never): unknown {
   } catch (e) {
     return fail(`cannot be stored as JSON: ${(e as Error).message}`);
   }
-  return text === undefined ? fail(`cannot be stored as JSON: ${describe(v)}`) : v;
+  if (text === undefined) return fail(`cannot be stored as JSON: ${describe(v)}`);
+  return hasJsonNul(text) ? fail('contains a NUL character (\\u0000) in a string or key, which PostgreSQL jsonb cannot store') : v;
+}
+
+/**
+ * Whether JSON text encodes a NUL (`\u0000` after an even number of backslashes; `\\u0000` is a
+ * backslash followed by the text "u0000"). The quick test first: almost no value has one.
+ */
+export function hasJsonNul(json: string): boolean {
+  return json.includes('\\u0000') && /(?:^|[^\\])(?:\\\\)*\\u0000/.test(json);
 }
 
 function describe(v: unknown): string {

@@ -15,7 +15,9 @@ const DOLLAR_TAG = /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/;
  * Rewrites `{name}` placeholders to positional `$n`. Placeholders are recognised only in SQL code:
  * never inside '…' strings (including E'…' escapes), "…" identifiers, $tag$…$tag$ bodies, -- and
  * nested /* *\/ comments. A name used twice gets one position. `{ids}::int8[]` works as written.
- * Results are memoized, since the same statements run millions of times in batch jobs.
+ * Any other `{` in SQL code is an error here (`SQL_PARAM`): PostgreSQL's grammar has no use for it,
+ * so it can only be a mistyped parameter. Results are memoized, since the same statements run
+ * millions of times in batch jobs.
  */
 export function compileNamedSql(sql: string): CompiledSql {
   const hit = cache.get(sql);
@@ -26,7 +28,10 @@ export function compileNamedSql(sql: string): CompiledSql {
   return compiled;
 }
 
-/** Values for a compiled statement, in position order; every missing name is reported at once. */
+/**
+ * Values for a compiled statement, in position order. Every missing name is reported at once, and
+ * so is every given name the SQL does not use (a typo would otherwise pass silently).
+ */
 export function bindNamedParams(compiled: CompiledSql, params: Readonly<Record<string, unknown>>, encode: (v: unknown) => unknown): unknown[] {
   const values = new Array<unknown>(compiled.names.length);
   let missing: string[] | undefined;
@@ -35,6 +40,12 @@ export function bindNamedParams(compiled: CompiledSql, params: Readonly<Record<s
     else values[i] = encode(params[name]);
   });
   if (missing) throw SqlParamError.missing(missing, compiled.text);
+  let given = 0;
+  for (const name in params) if (Object.prototype.hasOwnProperty.call(params, name)) given++;
+  if (given > compiled.names.length) {
+    const used = new Set(compiled.names);
+    throw SqlParamError.unused(Object.keys(params).filter((n) => !used.has(n)), compiled.text);
+  }
   return values;
 }
 
@@ -75,7 +86,10 @@ function scan(sql: string): CompiledSql {
         out += `${sql.slice(copiedUpTo, i)}$${position}`;
         i += m[0].length;
         copiedUpTo = i;
-      } else i++;
+      } else {
+        const end = sql.indexOf('}', i);
+        throw SqlParamError.badPlaceholder(end === -1 || end - i > 40 ? sql.slice(i, i + 20) : sql.slice(i, end + 1), sql);
+      }
     } else i++;
   }
   return Object.freeze({ text: out + sql.slice(copiedUpTo), names: Object.freeze(names) });

@@ -1,14 +1,17 @@
 import { SqlParamError } from '../errors/sql-param-error.js';
+import { hasJsonNul } from '../schema/value-normalizer.js';
 
 /**
  * Converts a JavaScript value to what node-postgres sends as a text parameter. bigint is sent
  * exactly; arrays become PostgreSQL array literals (nested arrays become multi-dimensional);
- * Date is sent as ISO-8601 UTC; plain objects as JSON.
+ * Date is sent as ISO-8601 UTC; plain objects as JSON. A NUL character, which no PostgreSQL text
+ * can hold, is a `SQL_PARAM` error here rather than a failed statement.
  */
 export function encodeParam(value: unknown): unknown {
   if (value === null || value === undefined) return null;
   switch (typeof value) {
     case 'string':
+      return withoutNul(value);
     case 'number':
     case 'boolean':
       return value;
@@ -47,7 +50,7 @@ function arrayElement(v: unknown): string {
     case 'boolean':
       return v ? 't' : 'f';
     case 'string':
-      return quoteElement(v);
+      return quoteElement(withoutNul(v));
     default:
       if (Array.isArray(v)) return arrayLiteral(v);
       if (v instanceof Date) return quoteElement(v.toISOString());
@@ -63,9 +66,17 @@ export function quoteElement(s: string): string {
 }
 
 function toJson(value: unknown): string {
+  let json: string;
   try {
-    return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+    json = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
   } catch (e) {
     throw new SqlParamError(`a parameter cannot be sent as JSON: ${(e as Error).message}`);
   }
+  if (hasJsonNul(json)) throw SqlParamError.nul();
+  return json;
+}
+
+function withoutNul(s: string): string {
+  if (s.includes('\u0000')) throw SqlParamError.nul();
+  return s;
 }
