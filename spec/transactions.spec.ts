@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { col, CommitOutcomeUnknownError, type Database, DeadlockError, DetachedError, SerializationFailureError, type Session, UniqueViolationError } from '../src/index.js';
+import { col, CommitOutcomeUnknownError, ConnectionLostError, type Database, DeadlockError, DetachedError, SerializationFailureError, type Session, UniqueViolationError } from '../src/index.js';
 import { Account, Doc, allEntities } from './support/model.js';
 import { countRows, openFreshDatabase, plainClient } from './support/test-database.js';
 
@@ -127,7 +127,9 @@ describe('safe transactions: retries, savepoints', () => {
     expect(await countRows('doc', "doc_number = 'sp-ok'")).to.equal(1);
   });
 
-  it('a connection lost during COMMIT raises COMMIT_OUTCOME_UNKNOWN, never a plain rollback', async () => {
+  // A connection lost while COMMIT is in flight is COMMIT_OUTCOME_UNKNOWN: spec/faults/dead-connections.spec.ts
+  // cuts a relay at COMMIT. Here the backend is killed before COMMIT, so COMMIT is never sent.
+  it('a backend killed before COMMIT: CONNECTION_LOST, "nothing was committed" — and indeed nothing was', async () => {
     const s = await db.session();
     await s.api(Doc).insert({ docNumber: 'limbo', docDate: '2026-11-21' });
     await s.flush();
@@ -135,9 +137,15 @@ describe('safe transactions: retries, savepoints', () => {
     const killer = await plainClient();
     await killer.query('select pg_terminate_backend($1)', [me?.pid]);
     await killer.end();
-    const error = await s.commit().catch((e: unknown) => e);
-    expect(error).to.be.instanceOf(CommitOutcomeUnknownError);
-    expect((error as CommitOutcomeUnknownError).code).to.equal('COMMIT_OUTCOME_UNKNOWN');
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the client reads the server's FATAL
+    const error = await s.commit().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).to.be.instanceOf(ConnectionLostError);
+    expect(error).not.to.be.instanceOf(CommitOutcomeUnknownError);
+    expect((error as ConnectionLostError).message).to.contain('nothing was committed');
+    expect(await countRows('doc', "doc_number = 'limbo'")).to.equal(0);
     await s.close();
   });
 });

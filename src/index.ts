@@ -56,6 +56,7 @@ export { DefinitionError } from './errors/definition-error.js';
 export { BulkJobError } from './errors/bulk-job-error.js';
 export { NoSessionError } from './errors/no-session-error.js';
 export { CommitOutcomeUnknownError } from './errors/commit-outcome-unknown-error.js';
+export { PoolTimeoutError } from './errors/pool-timeout-error.js';
 export { EmbeddedServerError, type EmbeddedServerFailure } from './errors/embedded-server-error.js';
 export {
   DbError,
@@ -69,4 +70,5 @@ export {
   LockTimeoutError,
   StatementTimeoutError,
   ConnectionLostError,
+  QueryTimeoutError,
 } from './errors/db-error.js';

@@ -54,9 +54,18 @@ export function databaseUrl(): string {
   return testUrl;
 }
 
+/** Every Database the helpers opened: the root hooks check that none is left holding a connection. */
+const opened: Database[] = [];
+
+/** Connections still checked out of the pools of the databases the specs opened. */
+export function checkedOutConnections(): number {
+  return opened.reduce((n, db) => n + db.poolStats.total - db.poolStats.idle, 0);
+}
+
 /** A Database over this run's database with the entities' tables dropped and created afresh. */
 export async function openFreshDatabase(entities: readonly EntityBase[], options: Partial<DatabaseOptions> = {}): Promise<Database> {
   const db = await Database.open({ url: databaseUrl(), entities, ...options });
+  opened.push(db);
   await db.schema.drop();
   await db.schema.create();
   return db;

@@ -40,6 +40,16 @@ export interface DatabaseOptions {
   readonly cellLimit?: number;
   /** Rows per flush statement (default 50,000). */
   readonly writeChunkSize?: number;
+  /**
+   * Server-side limit for every statement of every transaction, in ms (`SET LOCAL statement_timeout`
+   * in the BEGIN round trip): a slower statement fails with `STATEMENT_TIMEOUT`. Default: the server's.
+   */
+  readonly statementTimeoutMs?: number;
+  /**
+   * Client-side limit for every reply, in ms: past it the statement is cancelled, its connection
+   * destroyed, and `QUERY_TIMEOUT` raised (a timed-out COMMIT: `COMMIT_OUTCOME_UNKNOWN`). Default none.
+   */
+  readonly queryTimeoutMs?: number;
   /** node-postgres pool settings. */
   readonly pool?: PoolOptions;
   /** Called after every statement (SQL, duration, row count): for logging and tests. Keep it cheap. */
@@ -80,6 +90,8 @@ const CACHE_CHANNEL = 'cellar_cache';
 export interface SessionOptions extends BeginOptions {
   /** Overrides the database's `cellLimit` for this session. */
   readonly cellLimit?: number;
+  /** Overrides the database's `queryTimeoutMs` for this session. */
+  readonly queryTimeoutMs?: number;
 }
 
 /** Options of {@link Database.transaction}. */
@@ -246,6 +258,8 @@ export class Database {
     const uow = new UnitOfWork(this.#registry, this.#pool, (scope, meta, values, status) => new Rop(scope, meta, values, status), {
       cellLimit: this.#options.cellLimit,
       writeChunkSize: this.#options.writeChunkSize,
+      statementTimeoutMs: this.#options.statementTimeoutMs,
+      queryTimeoutMs: this.#options.queryTimeoutMs,
       sharedCache: this.cache,
       onCommitted: this.#committed,
       notifyOnCommit: this.#listener ? { channel: CACHE_CHANNEL, payload: this.#invalidationPayload } : undefined,

@@ -75,17 +75,22 @@ export class BulkProcess {
     progress.start(total);
     try {
       for (;;) {
-        const keys = await cursor.next(chunkSize);
-        if (keys.length === 0) break;
-        const rops = (await api.findMany(keys)).filter((r): r is Rop<E> => r !== undefined);
-        rows += rops.length;
-        lastKey = keys[keys.length - 1] as bigint;
-        const info: ChunkInfo = { chunkIndex, chunkKeys: keys.length, rowsDone: rows, lastKey, total, elapsedMs: performance.now() - started };
+        let keys: bigint[];
+        let rops: Rop<E>[];
+        let info: ChunkInfo;
         const commits = uow.commitCount;
+        // Whatever fails — the key fetch, the chunk's load, the handler, a server gone between
+        // chunks — stops the job as BULK_JOB with the chunk and the last committed key to resume after.
         try {
+          keys = await cursor.next(chunkSize);
+          if (keys.length === 0) break;
+          rops = (await api.findMany(keys)).filter((r): r is Rop<E> => r !== undefined);
+          rows += rops.length;
+          lastKey = keys[keys.length - 1] as bigint;
+          info = { chunkIndex, chunkKeys: keys.length, rowsDone: rows, lastKey, total, elapsedMs: performance.now() - started };
           await handler(rops, info);
         } catch (e) {
-          throw new BulkJobError(entity.meta.name, chunkIndex, lastCommittedKey, e);
+          throw new BulkJobError(entity.meta.name, chunkIndex, uow.commitCount > commits ? lastKey : lastCommittedKey, e);
         }
         if (uow.commitCount > commits) lastCommittedKey = lastKey;
         progress.update(info);

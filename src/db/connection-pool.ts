@@ -1,16 +1,27 @@
 import pg from 'pg';
+import { PoolTimeoutError } from '../errors/pool-timeout-error.js';
 import { Connection } from './connection.js';
 import { toCellarError } from './pg-error-converter.js';
 import type { StatementListener } from './statement-event.js';
 import { noTelemetry, type Telemetry } from './telemetry.js';
+
+/** How long `acquire` waits for a free connection by default. */
+const DEFAULT_ACQUIRE_TIMEOUT_MS = 30_000;
 
 /** Pool settings passed through to node-postgres. */
 export interface PoolOptions {
   /** Most connections open at once (default 10). Each open session holds one. */
   readonly max?: number;
   /** Close idle connections after this long (default 10,000 ms). */
+  readonly idleTimeoutMs?: number;
+  /**
+   * How long a session waits for a free connection before `POOL_TIMEOUT` (default 30,000 ms, as
+   * HikariCP's `connectionTimeout`; 0 waits forever). Also bounds opening a new connection.
+   */
+  readonly acquireTimeoutMs?: number;
+  /** @deprecated The node-postgres spelling of {@link idleTimeoutMs}. */
   readonly idleTimeoutMillis?: number;
-  /** Fail `acquire` after waiting this long for a connection (default 0: wait forever). */
+  /** @deprecated The node-postgres spelling of {@link acquireTimeoutMs}. */
   readonly connectionTimeoutMillis?: number;
   /** `application_name` shown in pg_stat_activity (default `cellar`). */
   readonly applicationName?: string;
@@ -29,12 +40,17 @@ export class ConnectionPool {
   readonly #listener: StatementListener | undefined;
   readonly #telemetry: Telemetry;
 
+  readonly #max: number;
+  readonly #acquireTimeoutMs: number;
+
   constructor(url: string, options: PoolOptions = {}, listener?: StatementListener, telemetry: Telemetry = noTelemetry) {
+    this.#max = options.max ?? 10;
+    this.#acquireTimeoutMs = options.acquireTimeoutMs ?? options.connectionTimeoutMillis ?? DEFAULT_ACQUIRE_TIMEOUT_MS;
     this.#pool = new pg.Pool({
       connectionString: url,
-      max: options.max ?? 10,
-      idleTimeoutMillis: options.idleTimeoutMillis ?? 10_000,
-      connectionTimeoutMillis: options.connectionTimeoutMillis ?? 0,
+      max: this.#max,
+      idleTimeoutMillis: options.idleTimeoutMs ?? options.idleTimeoutMillis ?? 10_000,
+      connectionTimeoutMillis: this.#acquireTimeoutMs,
       application_name: options.applicationName ?? 'cellar',
     });
     // An idle client that loses its server emits 'error' on the pool; without a listener Node would crash.
@@ -50,6 +66,11 @@ export class ConnectionPool {
     try {
       return new Connection(await this.#pool.connect(), this.#listener, this.#telemetry);
     } catch (e) {
+      // pg-pool's words when the wait for a free client timed out (not when connecting failed).
+      if (e instanceof Error && /timeout exceeded when trying to connect/.test(e.message) && this.#pool.totalCount >= this.#max) {
+        const { totalCount, idleCount, waitingCount } = this.#pool;
+        throw new PoolTimeoutError(this.#max, totalCount - idleCount, waitingCount + 1, this.#acquireTimeoutMs, e);
+      }
       throw toCellarError(e);
     }
   }

@@ -1,5 +1,8 @@
 import type { Context } from '@opentelemetry/api';
 import type pg from 'pg';
+import { CommitOutcomeUnknownError } from '../errors/commit-outcome-unknown-error.js';
+import { ConnectionLostError, QueryTimeoutError } from '../errors/db-error.js';
+import { abandonClient, guardParser } from './client-guards.js';
 import { toCellarError } from './pg-error-converter.js';
 import type { StatementListener } from './statement-event.js';
 import { noTelemetry, type Telemetry } from './telemetry.js';
@@ -13,13 +16,16 @@ export type IsolationLevel = 'read committed' | 'repeatable read' | 'serializabl
 export interface BeginOptions {
   readonly isolation?: IsolationLevel;
   readonly readOnly?: boolean;
+  /** Server-side limit for each statement of the transaction (`SET LOCAL statement_timeout`), in ms. */
+  readonly statementTimeoutMs?: number;
 }
 
 /** The write being executed, attached to errors so the user learns which entity and rows failed. */
 export interface WriteContext {
   readonly entity?: string;
-  /** The table written (names the statement's span). */
+  /** The table written and the kind of write (name the statement's span). */
   readonly table?: string;
+  readonly operation?: string;
   /** The ids the statement writes; called only when it fails, to keep the hot path free of copies. */
   readonly ids?: () => readonly bigint[];
 }
@@ -39,6 +45,8 @@ export class Connection {
   readonly #telemetry: Telemetry;
   /** The span context statements are children of (the session's transaction or flush); set by the session. */
   traceParent: Context | undefined;
+  /** Client-side limit for each reply, in ms (0: none); set by the session from its options. */
+  queryTimeoutMs = 0;
 
   constructor(client: pg.PoolClient, listener?: StatementListener, telemetry: Telemetry = noTelemetry) {
     this.#client = client;
@@ -47,7 +55,13 @@ export class Connection {
     // A checked-out client whose server goes away emits 'error'; unhandled, it would crash the process.
     // Remember it: the next statement fails with CONNECTION_LOST and release() destroys the client.
     client.on('error', this.#onError);
+    client.on('end', this.#onEnd);
+    guardParser(client);
   }
+
+  readonly #onEnd = (): void => {
+    this.#broken ??= new Error('the server closed the connection');
+  };
 
   readonly #onError = (error: unknown): void => {
     this.#broken ??= error;
@@ -80,17 +94,31 @@ export class Connection {
     return this.#send({ text, values: values as unknown[], types: cellarTypeParsers, rowMode: 'array' }, context) as Promise<pg.QueryArrayResult<unknown[]>>;
   }
 
-  /** BEGIN, with the given isolation and access mode. */
+  /**
+   * BEGIN, with the given isolation and access mode; a statement timeout goes in the same round trip
+   * (`BEGIN …; SET LOCAL statement_timeout = n`, a simple-protocol batch), so it costs nothing extra.
+   */
   async begin(options: BeginOptions = {}): Promise<void> {
     const mode = [options.isolation && `ISOLATION LEVEL ${options.isolation.toUpperCase()}`, options.readOnly && 'READ ONLY'].filter(Boolean).join(' ');
-    await this.#control(mode ? `BEGIN ${mode}` : 'BEGIN');
+    let sql = mode ? `BEGIN ${mode}` : 'BEGIN';
+    const timeout = options.statementTimeoutMs;
+    if (timeout !== undefined && timeout > 0) sql += `; SET LOCAL statement_timeout = ${Math.floor(timeout)}`;
+    await this.#control(sql);
     this.#inTransaction = true;
   }
 
-  /** COMMIT. */
+  /**
+   * COMMIT. A connection already known dead never sent it: `CONNECTION_LOST`, nothing committed. A
+   * connection lost (or a reply timed out) after it was sent: `COMMIT_OUTCOME_UNKNOWN`.
+   */
   async commit(): Promise<void> {
     try {
+      if (this.#broken !== undefined) throw ConnectionLostError.beforeCommit(this.#broken);
       await this.#control('COMMIT');
+    } catch (e) {
+      const sent = !(e instanceof ConnectionLostError) || !/before COMMIT was sent|not queryable/.test(e.message);
+      if (sent && (e instanceof ConnectionLostError || e instanceof QueryTimeoutError)) throw new CommitOutcomeUnknownError(e);
+      throw e;
     } finally {
       this.#inTransaction = false;
     }
@@ -126,6 +154,7 @@ export class Connection {
     if (this.#released) return;
     this.#released = true;
     this.#client.off('error', this.#onError);
+    this.#client.off('end', this.#onEnd);
     this.#client.release(broken || this.broken || this.#inTransaction ? true : undefined);
   }
 
@@ -133,9 +162,9 @@ export class Connection {
     const started = performance.now();
     const { log } = this.#telemetry;
     try {
-      await this.#client.query(sql);
+      await this.#execute(sql);
     } catch (e) {
-      const error = toCellarError(e);
+      const error = this.#failed(e);
       if (log.enabled('warn')) log.write('warn', { event: 'statement-failed', sql, code: error.code, durationMs: performance.now() - started }, `cellar: ${sql} failed`);
       throw error;
     }
@@ -147,13 +176,13 @@ export class Connection {
   async #send(config: pg.QueryConfig | pg.QueryArrayConfig, context?: WriteContext): Promise<pg.QueryResult> {
     this.#statements++;
     const { log, tracing } = this.#telemetry;
-    const span = tracing.startStatement(config.text, context?.table, this.traceParent);
+    const span = tracing.startStatement(config.text, context, this.traceParent);
     const started = performance.now();
     let result: pg.QueryResult;
     try {
-      result = await this.#client.query(config as pg.QueryConfig);
+      result = await this.#execute(config as pg.QueryConfig);
     } catch (e) {
-      const error = toCellarError(e, context && { entity: context.entity, ids: context.ids?.() });
+      const error = this.#failed(e, context && { entity: context.entity, ids: context.ids?.() });
       failSpan(span, error);
       if (log.enabled('warn')) {
         const sqlState = (error as { sqlState?: string }).sqlState;
@@ -170,5 +199,43 @@ export class Connection {
       if (log.enabled('debug')) log.write('debug', { event: 'statement', sql: config.text, durationMs, rows: rowCount, params: log.params(params) }, 'cellar statement');
     }
     return result;
+  }
+
+  /**
+   * Sends through the client: at once a `CONNECTION_LOST` when the connection is known dead (never
+   * touching the client), and with `queryTimeoutMs`, a `QUERY_TIMEOUT` when the reply is late —
+   * the statement is then cancelled and the client destroyed, its late reply dropped.
+   */
+  #execute(query: string | pg.QueryConfig): Promise<pg.QueryResult> {
+    if (this.#broken !== undefined) return Promise.reject(ConnectionLostError.beforeSend(this.#broken));
+    const pending = this.#client.query(query as pg.QueryConfig);
+    const timeoutMs = this.queryTimeoutMs;
+    if (!(timeoutMs > 0)) return pending;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const error = new QueryTimeoutError(timeoutMs, typeof query === 'string' ? query : query.text);
+        this.#broken ??= error;
+        pending.catch(() => undefined); // it fails when the socket goes; nobody waits for it any more
+        abandonClient(this.#client);
+        reject(error);
+      }, timeoutMs);
+      pending.then(
+        (result) => {
+          clearTimeout(timer);
+          resolve(result);
+        },
+        (e: unknown) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      );
+    });
+  }
+
+  /** Converts a failure; a lost connection is remembered, so that nothing else is sent on it. */
+  #failed(e: unknown, context?: { entity?: string; ids?: readonly bigint[] }) {
+    const error = toCellarError(e, context);
+    if (error instanceof ConnectionLostError || error instanceof QueryTimeoutError) this.#broken ??= error;
+    return error;
   }
 }

@@ -40,8 +40,10 @@ export class Tracing {
   }
 
   /** A statement's span: name `<operation>` or `<operation> <table>`, kind CLIENT. */
-  startStatement(sql: string, table: string | undefined, parent: Context | undefined): Span | undefined {
-    const operation = operationOf(sql);
+  startStatement(sql: string, write: { readonly table?: string; readonly operation?: string } | undefined, parent: Context | undefined): Span | undefined {
+    if (this.tracer === undefined) return undefined;
+    const table = write?.table;
+    const operation = write?.operation ?? operationOf(sql);
     const span = this.#start(table ? `${operation} ${table}` : operation, SpanKind.CLIENT, parent, undefined);
     if (span?.isRecording()) {
       span.setAttributes({ ...this.attributes, 'db.operation.name': operation, 'db.query.text': sql });

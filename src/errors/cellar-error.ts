@@ -24,7 +24,9 @@ export type CellarErrorCode =
   | 'SERIALIZATION_FAILURE'
   | 'LOCK_TIMEOUT'
   | 'STATEMENT_TIMEOUT'
-  | 'CONNECTION_LOST';
+  | 'CONNECTION_LOST'
+  | 'QUERY_TIMEOUT'
+  | 'POOL_TIMEOUT';
 
 /**
  * Base class of every error cellar throws on purpose.

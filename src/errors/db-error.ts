@@ -92,4 +92,39 @@ export class StatementTimeoutError extends DbError {
 /** The connection to PostgreSQL broke (08xxx, 57P01…, or a socket error). The transaction is lost. */
 export class ConnectionLostError extends DbError {
   override readonly code = 'CONNECTION_LOST' as const;
+
+  /** The connection was already known dead, so COMMIT was never sent: the transaction did not commit. */
+  static beforeCommit(cause: unknown): ConnectionLostError {
+    return new ConnectionLostError(
+      `the connection was lost before COMMIT was sent, so nothing was committed (${describe(cause)}); rollback() and run the transaction again`,
+      {},
+      cause,
+    );
+  }
+
+  /** The connection was already known dead: the statement was not sent. */
+  static beforeSend(cause: unknown): ConnectionLostError {
+    return new ConnectionLostError(`the connection was lost before this statement was sent (${describe(cause)}); its transaction is gone: rollback() and run it again`, {}, cause);
+  }
+}
+
+/**
+ * The client gave up waiting for a reply after `queryTimeoutMs`: the statement was cancelled on the
+ * server and the connection destroyed (its late reply can never reach another statement). The
+ * transaction is lost; a timed-out COMMIT is `COMMIT_OUTCOME_UNKNOWN` instead.
+ */
+export class QueryTimeoutError extends DbError {
+  override readonly code = 'QUERY_TIMEOUT' as const;
+
+  constructor(
+    /** The limit that passed. */
+    readonly timeoutMs: number,
+    sql: string,
+  ) {
+    super(`no reply within queryTimeoutMs (${timeoutMs} ms) to: ${sql.length > 100 ? `${sql.slice(0, 97)}...` : sql}; the statement was cancelled and its connection closed`, {}, undefined);
+  }
+}
+
+function describe(cause: unknown): string {
+  return cause instanceof Error ? cause.message : String(cause);
 }

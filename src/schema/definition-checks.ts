@@ -86,7 +86,7 @@ export function checkEntityDefinition(def: EntityDefinition<Record<string, AnyCo
   if (columns.filter(([, c]) => c.kind === 'version').length > 1) problems.push(`${label}: has more than one col.version() column`);
   const table = def.table ?? snakeCase(def.name);
   checkIdentifier(problems, `${label}: table name`, table);
-  for (const [field, spec] of columns) problems.push(...columnProblems(label, field, spec));
+  for (const [field, spec] of columns) for (const problem of columnProblems(label, field, spec)) problems.push(problem);
   if (def.parent) {
     const parentColumn = def.columns[def.parent.field];
     if (!parentColumn) problems.push(`${label}.parent: field "${def.parent.field}" is not a column`);

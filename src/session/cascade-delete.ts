@@ -1,5 +1,6 @@
 import { quoteIdentifier } from '../schema/naming.js';
 import type { ColumnMeta, EntityMeta } from '../schema/entity-meta.js';
+import { appendAll } from '../sql/chunks.js';
 import { arrayLiteral } from '../sql/param-encoding.js';
 import { isLive, type RowState, RowStatus } from './row-state.js';
 import type { UnitOfWork } from './unit-of-work.js';
@@ -19,7 +20,7 @@ export async function collectCascade(uow: UnitOfWork, roots: readonly RowState[]
       for (const row of rows) all.add(row);
       for (const relation of uow.registry.childrenOf(meta)) {
         if (relation.onDelete !== 'cascade') continue;
-        next.push(...(await childrenOf(uow, relation.child, relation.columnIndex, rows)));
+        appendAll(next, await childrenOf(uow, relation.child, relation.columnIndex, rows));
       }
     }
     level = next.filter((r) => !all.has(r));

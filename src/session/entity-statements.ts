@@ -17,6 +17,8 @@ export class EntityStatements {
   readonly whereIdIn: string;
   readonly insert: string;
   readonly delete: string;
+  /** The ids of an array that exist: `SELECT id … WHERE id = ANY($1)`. */
+  readonly existingIds: string;
   readonly #updates = new Map<string, string>();
 
   constructor(readonly meta: EntityMeta) {
@@ -29,13 +31,24 @@ export class EntityStatements {
       `SELECT * FROM unnest(${all.map((c, i) => `$${i + 1}::${arrayElementType(c)}[]`).join(', ')})`;
     const id = q(meta.id.column);
     this.whereIdIn = `t.${id} = ANY($1::int8[])`;
+    this.existingIds = `SELECT t.${id} FROM ${this.table} t WHERE ${this.whereIdIn}`;
     const version = meta.versionIndex >= 0 ? q((meta.columns[meta.versionIndex] as ColumnMeta).column) : undefined;
+    // Deletes return the ids they did NOT delete (normally none): an optimistic-lock failure then
+    // names exactly the stale or vanished rows, which the state after the statement cannot tell.
+    // NOT EXISTS, not NOT IN: an anti-join stays linear (and may spill) where NOT IN turns quadratic
+    // once its hash no longer fits in work_mem.
     this.delete = version
-      ? `DELETE FROM ${this.table} t USING unnest($1::int8[], $2::int4[]) AS u(id, v) WHERE t.${id} = u.id AND t.${version} = u.v`
-      : `DELETE FROM ${this.table} t WHERE ${this.whereIdIn}`;
+      ? `WITH u AS (SELECT * FROM unnest($1::int8[], $2::int4[]) AS u(id, v)), ` +
+        `w AS (DELETE FROM ${this.table} t USING u WHERE t.${id} = u.id AND t.${version} = u.v RETURNING t.${id} AS id) ` +
+        `SELECT u.id FROM u WHERE NOT EXISTS (SELECT 1 FROM w WHERE w.id = u.id)`
+      : `WITH w AS (DELETE FROM ${this.table} t WHERE ${this.whereIdIn} RETURNING t.${id} AS id) ` +
+        `SELECT u.id FROM unnest($1::int8[]) AS u(id) WHERE NOT EXISTS (SELECT 1 FROM w WHERE w.id = u.id)`;
   }
 
-  /** `UPDATE … FROM unnest(…)` writing only `columns` (and bumping the version, checked against the old one). */
+  /**
+   * `UPDATE … FROM unnest(…)` writing only `columns`. With a version column it also bumps the version
+   * (checked against the old one) and is wrapped to return the ids it did not update.
+   */
   update(columns: readonly number[]): string {
     const key = columns.join(',');
     let sql = this.#updates.get(key);
@@ -53,8 +66,12 @@ export class EntityStatements {
       arrays.push(`$${cols.length + 2}::int4[]`);
       names.push('v');
       where += ` AND t.${version} = u.v`;
-    }
-    sql = `UPDATE ${this.table} t SET ${sets.join(', ')} FROM unnest(${arrays.join(', ')}) AS u(${names.join(', ')}) WHERE ${where}`;
+      // A versioned update returns the ids it did not update (normally none), as deletes do.
+      sql =
+        `WITH u AS (SELECT * FROM unnest(${arrays.join(', ')}) AS u(${names.join(', ')})), ` +
+        `w AS (UPDATE ${this.table} t SET ${sets.join(', ')} FROM u WHERE ${where} RETURNING t.${id} AS id) ` +
+        `SELECT u.id FROM u WHERE NOT EXISTS (SELECT 1 FROM w WHERE w.id = u.id)`;
+    } else sql = `UPDATE ${this.table} t SET ${sets.join(', ')} FROM unnest(${arrays.join(', ')}) AS u(${names.join(', ')}) WHERE ${where}`;
     this.#updates.set(key, sql);
     return sql;
   }

@@ -1,5 +1,6 @@
 import { type Context, context, type Span } from '@opentelemetry/api';
 import type { BeginOptions, Connection } from '../db/connection.js';
+import { ConnectionLostError } from '../errors/db-error.js';
 import type { ConnectionPool } from '../db/connection-pool.js';
 import { noTelemetry, type Telemetry } from '../db/telemetry.js';
 import { endSpan, failSpan, withSpan } from '../db/tracing.js';
@@ -21,7 +22,7 @@ export class SessionConnection {
 
   constructor(
     private readonly pool: ConnectionPool,
-    private readonly options: BeginOptions,
+    private readonly options: BeginOptions & { readonly queryTimeoutMs?: number },
     private readonly telemetry: Telemetry = noTelemetry,
   ) {}
 
@@ -61,6 +62,8 @@ export class SessionConnection {
   /** Records that the transaction ended (COMMIT or ROLLBACK sent, or failed with `error`) and ends its span. */
   transactionEnded(outcome: 'commit' | 'rollback', error?: unknown): void {
     this.#boundaries++;
+    // A connection that died is discarded now: the next transaction takes a fresh one.
+    if (this.#current?.broken) this.drop(true);
     const span = this.#span;
     this.#span = undefined;
     this.#spanContext = undefined;
@@ -71,10 +74,31 @@ export class SessionConnection {
     else failSpan(span, error);
   }
 
-  /** The connection inside an open transaction: acquired and BEGIN sent as needed. */
+  /**
+   * The connection inside an open transaction: acquired and BEGIN sent as needed. Between
+   * transactions a connection that died (a server restart, a killed backend) is replaced, and a BEGIN
+   * that fails because the connection was lost is tried once more on a fresh one: nothing of the
+   * transaction was done yet.
+   */
   async inTransaction(): Promise<Connection> {
+    const current = this.#current;
+    if (current && !current.inTransaction && current.broken) this.drop(true);
+    try {
+      return await this.#begun();
+    } catch (e) {
+      const fresh = this.#current;
+      if (!(e instanceof ConnectionLostError) || !fresh || fresh.inTransaction) throw e;
+      this.drop(true);
+      return this.#begun();
+    }
+  }
+
+  async #begun(): Promise<Connection> {
     this.#connection ??= this.pool.acquire().then(
-      (c) => (this.#current = c),
+      (c) => {
+        c.queryTimeoutMs = this.options.queryTimeoutMs ?? 0;
+        return (this.#current = c);
+      },
       (e: unknown) => {
         this.#connection = undefined;
         throw e;

@@ -16,6 +16,8 @@ export interface SessionStats {
   readonly flushes: number;
   /** Time spent writing in those flushes, in milliseconds. */
   readonly flushTimeMs: number;
+  /** Commits that succeeded but whose after-commit work (shared-cache invalidation) failed; each is logged at warn. */
+  readonly afterCommitFailures: number;
 }
 
 /** The mutable counters behind {@link SessionStats}. */
@@ -25,6 +27,7 @@ export class SessionCounters {
   cacheHits = 0;
   flushes = 0;
   flushTimeMs = 0;
+  afterCommitFailures = 0;
   /** Statements of connections this session already released. */
   statementsBefore = 0;
 }

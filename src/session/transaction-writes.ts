@@ -1,3 +1,5 @@
+import { appendAll } from '../sql/chunks.js';
+
 /**
  * The tables the current transaction wrote, so that a commit can invalidate exactly their cache tags
  * and a read can tell whether it would see uncommitted data. Raw SQL (`execute`) may write anything,
@@ -16,8 +18,8 @@ export class TransactionWrites {
   /** Rows of a cached entity were updated or deleted (their cached copies must go at commit). */
   changedRows(table: string, ids: readonly bigint[]): void {
     const list = this.#changedRows.get(table);
-    if (list) list.push(...ids);
-    else this.#changedRows.set(table, [...ids]);
+    if (list) appendAll(list, ids);
+    else this.#changedRows.set(table, ids.slice());
   }
 
   /** Updated or deleted ids per cached table. */

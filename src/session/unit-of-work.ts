@@ -40,6 +40,8 @@ export interface UnitOfWorkOptions extends BeginOptions {
   readonly cellLimit?: number;
   /** Rows per flush statement (default 50,000). */
   readonly writeChunkSize?: number;
+  /** Client-side reply limit of this session's connection, in ms. */
+  readonly queryTimeoutMs?: number;
   /** The database's logger and tracing. */
   readonly telemetry?: Telemetry;
 }
@@ -99,6 +101,7 @@ export class UnitOfWork implements RowOwner {
       peakCells: this.#cells.peak,
       flushes: c.flushes,
       flushTimeMs: c.flushTimeMs,
+      afterCommitFailures: c.afterCommitFailures,
     };
   }
 
@@ -322,24 +325,48 @@ export class UnitOfWork implements RowOwner {
     const notice = this.options.notifyOnCommit;
     if (notice && connection?.inTransaction && this.#writes.has()) {
       const payload = notice.payload(this.#writes);
-      await this.run((c) => c.query('SELECT pg_notify($1, $2)', [notice.channel, payload]));
+      try {
+        await this.run((c) => c.query('SELECT pg_notify($1, $2)', [notice.channel, payload]));
+      } catch (e) {
+        // Sent before COMMIT: a connection lost here means COMMIT was never sent.
+        throw e instanceof ConnectionLostError ? ConnectionLostError.beforeCommit(e) : e;
+      }
     }
     if (connection?.inTransaction) {
       let failure: unknown;
       try {
         await connection.commit();
         this.#commits++;
-        if (this.#writes.has()) await this.options.onCommitted?.(this.#writes);
-        this.#writes.reset();
       } catch (e) {
-        failure = e instanceof ConnectionLostError ? new CommitOutcomeUnknownError(e) : e;
-        this.#abort(failure);
-        throw failure;
+        failure = e;
+        this.#abort(e);
+        // It may have committed: drop from the shared caches whatever it may have changed.
+        if (e instanceof CommitOutcomeUnknownError) await this.#afterCommit();
+        throw e;
       } finally {
         this.#link.transactionEnded('commit', failure);
       }
+      await this.#afterCommit();
     }
     this.#clear();
+  }
+
+  /**
+   * The work after COMMIT (shared-cache invalidation, here and elsewhere). It cannot undo the commit,
+   * so a failure is logged and counted (`stats.afterCommitFailures`), never thrown as if the commit
+   * had failed.
+   */
+  async #afterCommit(): Promise<void> {
+    const writes = this.#writes;
+    try {
+      if (writes.has()) await this.options.onCommitted?.(writes);
+    } catch (e) {
+      this.#counters.afterCommitFailures++;
+      const { log } = this.#telemetry;
+      if (log.enabled('warn')) log.write('warn', { event: 'after-commit-failed', error: String(e) }, 'cellar: the commit succeeded, but invalidating the shared cache after it failed');
+    } finally {
+      writes.reset();
+    }
   }
 
   /** Rolls back, clears the cache, and makes an aborted session usable again. */
