@@ -74,7 +74,7 @@ export async function cacheScenarios(url: string, runs: number, redisUrl: string
       const k = zipf();
       await cache.remember(`k${k}`, { ttlMs: 600_000 }, async () => k);
     }
-    lines.push(`| hit ratio, 100,000 Zipf(1) reads over 10,000 keys, 1,000 entries kept | ${(cache.stats().hitRatio * 100).toFixed(1)} % | — | — |`);
+    lines.push(`| hit ratio, 100,000 Zipf(1) reads over 10,000 keys, 1,000 entries kept | ${(cache.stats.hitRatio * 100).toFixed(1)} % | — | — |`);
   } finally {
     await db.close();
   }

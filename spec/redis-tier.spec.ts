@@ -33,7 +33,7 @@ describe('shared cache: the Redis tier (REDIS_URL)', function () {
     await sleep(50); // the fill is written in the background
     expect(await b.remember('shared:1', { ttlMs: 60_000, tags: ['t1'] }, async () => (calls++, value))).to.deep.equal(value);
     expect(calls).to.equal(1);
-    expect(b.stats().redis).to.deep.include({ hits: 1 });
+    expect(b.stats.tiers['redis']).to.deep.include({ hits: 1 });
   });
 
   it('tag invalidation reaches Redis and the other process’s memory', async () => {
@@ -86,7 +86,7 @@ describe('shared cache: Redis down at commit', () => {
     });
     const after = (await db.transaction(count))[0]?.n;
     expect(after).to.equal((before ?? 0) + 1);
-    expect(db.cache.stats().redis?.errors).to.be.greaterThan(0);
+    expect(db.cache.stats.tiers['redis']?.errors).to.be.greaterThan(0);
     expect(events.some((e) => e.type === 'tier-error')).to.equal(true);
   });
 });

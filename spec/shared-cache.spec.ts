@@ -16,9 +16,9 @@ describe('shared cache: the in-process tier (partial issue 6)', () => {
     const results = await Promise.all(Array.from({ length: 100 }, () => cache.remember('rate:EUR', { ttlMs: 1000 }, loader)));
     expect(calls).to.equal(1);
     expect(new Set(results).size).to.equal(1);
-    expect(cache.stats()).to.include({ misses: 100, loaderCalls: 1 });
+    expect(cache.stats).to.include({ misses: 100, loaderCalls: 1 });
     await cache.remember('rate:EUR', { ttlMs: 1000 }, loader);
-    expect(cache.stats().hits).to.equal(1);
+    expect(cache.stats.hits).to.equal(1);
   });
 
   it('expires after ttlMs; with staleWhileRevalidateMs serves stale once and refreshes in the background', async () => {
@@ -33,7 +33,7 @@ describe('shared cache: the in-process tier (partial issue 6)', () => {
     expect(await cache.remember('s', { ttlMs: 20, staleWhileRevalidateMs: 1000 }, loader)).to.equal(3); // stale, refresh started
     await sleep(5);
     expect(await cache.remember('s', { ttlMs: 20, staleWhileRevalidateMs: 1000 }, loader)).to.equal(4);
-    expect(cache.stats().staleHits).to.equal(1);
+    expect(cache.stats.staleHits).to.equal(1);
   });
 
   it('invalidateTags removes every value of the tags; forget removes one key', async () => {
@@ -48,7 +48,7 @@ describe('shared cache: the in-process tier (partial issue 6)', () => {
     expect(cache.forget('c')).to.equal(true);
     expect(await cache.remember('c', { ttlMs: 10_000 }, async () => (calls++, 30))).to.equal(30);
     expect(calls).to.equal(2);
-    expect(cache.stats().invalidations).to.equal(3);
+    expect(cache.stats.invalidations).to.equal(3);
   });
 
   it('an invalidation racing a load never leaves the old value cached (200 rounds)', async () => {
@@ -74,7 +74,7 @@ describe('shared cache: the in-process tier (partial issue 6)', () => {
     const events: CacheEvent[] = [];
     const cache = new SharedCache({ maxBytes: 10_000, onEvent: (e) => events.push(e) });
     for (let i = 0; i < 100; i++) await cache.remember(`k${i}`, { ttlMs: 60_000 }, async () => 'x'.repeat(1000));
-    const stats = cache.stats();
+    const stats = cache.stats;
     expect(stats.bytes).to.be.at.most(10_000);
     expect(stats.entries).to.be.below(10);
     expect(stats.evictions).to.be.greaterThan(90);

@@ -1,9 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { context as otelContext } from '@opentelemetry/api';
-import { randomUUID } from 'node:crypto';
 import { type BeginOptions } from '../db/connection.js';
 import { ConnectionPool, type PoolOptions, type PoolStats } from '../db/connection-pool.js';
-import { NotificationListener } from '../db/notification-listener.js';
 import { SchemaManager } from '../db/schema-manager.js';
 import type { StatementListener } from '../db/statement-event.js';
 import { type CellarLogger, Log } from '../db/cellar-logger.js';
@@ -18,11 +16,9 @@ import { chunk } from '../sql/chunks.js';
 import { arrayLiteral } from '../sql/param-encoding.js';
 import { EntityRegistry } from '../schema/entity-registry.js';
 import { SharedCache, type SharedCacheOptions } from '../cache/shared-cache.js';
-import { decodeInvalidation, encodeInvalidation } from '../cache/invalidation-message.js';
-import { tableTag } from '../cache/table-tag.js';
-import type { TransactionWrites } from '../session/transaction-writes.js';
 import { statementsFor } from '../session/entity-statements.js';
 import { UnitOfWork } from '../session/unit-of-work.js';
+import { CACHE_CHANNEL, CacheBroadcast } from './cache-broadcast.js';
 import { withCacheLogging } from './cache-logging.js';
 import { Rop } from './rop.js';
 import { ObjectQuery } from './object-query.js';
@@ -83,8 +79,6 @@ export interface DatabaseOptions {
   };
 }
 
-/** The NOTIFY channel of cache invalidations. */
-const CACHE_CHANNEL = 'cellar_cache';
 
 /** Options of one session. */
 export interface SessionOptions extends BeginOptions {
@@ -130,8 +124,7 @@ export class Database {
   readonly #registry: EntityRegistry;
   readonly #options: DatabaseOptions;
   readonly #open = new Set<Session>();
-  readonly #origin = randomUUID();
-  #listener: NotificationListener | undefined;
+  readonly #broadcast: CacheBroadcast;
   readonly #ambient = new AsyncLocalStorage<Session>();
   #ambientEnabled: boolean;
 
@@ -144,7 +137,16 @@ export class Database {
     this.#options = Object.freeze({ ...options });
     this.#ambientEnabled = options.ambientSession ?? false;
     this.schema = new SchemaManager(pool, registry);
-    this.cache = new SharedCache({ ...options.cache, onEvent: withCacheLogging(options.cache?.onEvent, telemetry.log) });
+    const cacheOptions = options.cache ?? {};
+    // CELLAR_CACHE configures the tiers when the options name none (explicit options win).
+    const fromEnv = cacheOptions.tiers === undefined && cacheOptions.redis === undefined && cacheOptions.file === undefined ? process.env['CELLAR_CACHE'] : undefined;
+    this.cache = new SharedCache({
+      ...cacheOptions,
+      ...(fromEnv ? { tiers: fromEnv } : {}),
+      onEvent: withCacheLogging(cacheOptions.onEvent, telemetry.log),
+      logTiers: telemetry.log.enabled('debug') ? (details, message) => telemetry.log.write('debug', details, message) : undefined,
+    });
+    this.#broadcast = new CacheBroadcast(registry, this.cache);
     this.cache.attachPreloader((entity, what) => this.#preload(entity as EntityBase, what));
   }
 
@@ -175,27 +177,6 @@ export class Database {
     );
   }
 
-  /** After a commit, before `commit()` returns: drop what it changed from the shared cache. */
-  readonly #committed = async (writes: TransactionWrites): Promise<void> => {
-    const { tags, rows } = this.#invalidationsOf(writes);
-    const everywhere = this.cache.invalidateTagsEverywhere(tags);
-    for (const [table, ids] of rows) this.cache.invalidateRows(table, ids);
-    await everywhere;
-  };
-
-  /** What a commit invalidates: the tags of the tables it wrote, and the changed rows of cached entities. */
-  #invalidationsOf(writes: TransactionWrites): { tags: string[]; rows: [string, readonly bigint[] | 'all'][] } {
-    const tables = writes.written;
-    const all = tables === 'all';
-    const tags = (all ? this.#registry.entities.map((m) => m.table) : tables).map(tableTag);
-    const rows: [string, readonly bigint[] | 'all'][] = [];
-    for (const meta of this.#registry.entities) {
-      const ids = !meta.cache ? undefined : all ? 'all' : writes.rows.get(meta.table);
-      if (ids) rows.push([meta.table, ids]);
-    }
-    return { tags, rows };
-  }
-
   /** Checks the entities, opens the pool and verifies that the server answers. */
   static async open(options: DatabaseOptions): Promise<Database> {
     const url = options.url ?? process.env['DATABASE_URL'];
@@ -215,30 +196,9 @@ export class Database {
       throw toCellarError(e);
     }
     const db = new Database(pool, registry, options, telemetry);
-    if (options.cache?.broadcast ?? registry.entities.some((m) => m.cache)) {
-      db.#listener = await NotificationListener.start({
-        url,
-        channel: CACHE_CHANNEL,
-        onMessage: (payload) => db.#received(payload),
-        onReconnect: () => db.cache.clear(), // notifications were missed meanwhile: trust nothing cached
-      });
-    }
+    if (options.cache?.broadcast ?? registry.entities.some((m) => m.cache)) await db.#broadcast.listen(url);
     return db;
   }
-
-  /** Applies another process's invalidations. */
-  #received(payload: string): void {
-    const message = decodeInvalidation(payload);
-    if (!message || message.origin === this.#origin) return;
-    this.cache.invalidateTags(message.tags);
-    for (const [table, ids] of Object.entries(message.rows)) this.cache.invalidateRows(table, ids === 'all' ? 'all' : ids.map(BigInt));
-  }
-
-  /** The broadcast of a commit: its table tags and changed rows of cached entities. */
-  readonly #invalidationPayload = (writes: TransactionWrites): string => {
-    const { tags, rows } = this.#invalidationsOf(writes);
-    return encodeInvalidation({ origin: this.#origin, tags, rows: Object.fromEntries(rows.map(([table, ids]) => [table, ids === 'all' ? 'all' : ids.map(String)])) });
-  };
 
   /** Pool counters: connections open, idle, and callers waiting. Checked out = `total - idle`. */
   get poolStats(): PoolStats {
@@ -261,8 +221,8 @@ export class Database {
       statementTimeoutMs: this.#options.statementTimeoutMs,
       queryTimeoutMs: this.#options.queryTimeoutMs,
       sharedCache: this.cache,
-      onCommitted: this.#committed,
-      notifyOnCommit: this.#listener ? { channel: CACHE_CHANNEL, payload: this.#invalidationPayload } : undefined,
+      onCommitted: this.#broadcast.committed,
+      notifyOnCommit: this.#broadcast.listening ? { channel: CACHE_CHANNEL, payload: this.#broadcast.payload } : undefined,
       telemetry: this.#telemetry,
       ...options,
     });
@@ -341,7 +301,7 @@ export class Database {
   /** Closes every session still open (rolling back what they did not commit), then the pool. */
   async close(): Promise<void> {
     await Promise.allSettled([...this.#open].map((s) => s.close()));
-    await this.#listener?.close();
+    await this.#broadcast.close();
     await this.cache.close();
     await this.#pool.end();
   }

@@ -1,20 +1,18 @@
-import { LRUCache } from 'lru-cache';
 import type { CacheEvent, CacheStats } from './cache-stats.js';
+import { type CacheTier, keyTag } from './cache-tier.js';
 import { EntityRowCache } from './entity-row-cache.js';
-import { RedisTier, type RedisTierOptions } from './redis-tier.js';
-import { decodeValue } from './value-codec.js';
-import { encodeValue } from './value-codec.js';
+import { InvalidationClock } from './invalidation-clock.js';
+import { decodeInvalidation, type InvalidationMessage } from './invalidation-message.js';
+import { propagateInvalidation } from './invalidation-propagation.js';
+import type { MemoryTier } from './memory-tier.js';
+import type { RedisTier } from './redis-tier.js';
+import { buildTierChain, type TierChoice } from './tier-chain.js';
+import { TierLoader } from './tier-loader.js';
 
-/** Options of {@link SharedCache}. */
-export interface SharedCacheOptions {
-  /** Most entries held (default 10,000). */
-  readonly maxEntries?: number;
-  /** Most bytes held, counted as the encoded size of the values (default 64 MiB). */
-  readonly maxBytes?: number;
+/** Options of {@link SharedCache}: the tiers (see {@link TierChoice}) and an event callback. */
+export interface SharedCacheOptions extends TierChoice {
   /** Receives every cache event (hit, miss, set, eviction, invalidation, tier error); keep it cheap. */
   readonly onEvent?: (event: CacheEvent) => void;
-  /** A Redis tier shared by every process, looked up after this process's memory. */
-  readonly redis?: RedisTierOptions;
 }
 
 /** Options of {@link SharedCache.remember}. */
@@ -28,6 +26,12 @@ export interface RememberOptions {
    * refreshes it (refresh-ahead): callers never wait for a reload of a hot key.
    */
   readonly staleWhileRevalidateMs?: number;
+  /**
+   * Probabilistic early expiration ("XFetch"): a fresh hit starts a background refresh with a
+   * probability that grows as expiry nears, scaled by how long the loader took and by this factor
+   * (1 is the usual choice; larger refreshes earlier). N processes then do not all miss at once.
+   */
+  readonly earlyRefresh?: number;
 }
 
 /** Reads rows into the row cache for {@link SharedCache.preload}. */
@@ -36,127 +40,154 @@ export type Preloader = (
   what: readonly (bigint | number)[] | { readonly where: Readonly<Record<string, unknown>> },
 ) => Promise<number>;
 
-interface Entry {
-  readonly value: unknown;
-  readonly freshUntil: number;
-  readonly staleUntil: number;
-  readonly tags: readonly string[];
+interface Load {
+  readonly promise: Promise<unknown>;
+  /** The invalidation clock when it started: later callers join only if nothing it covers was invalidated since. */
+  readonly startedAt: number;
 }
 
 /**
- * The in-process tier of cellar's shared cache: read-mostly values (query results, reference data)
- * shared by every session of the process, bounded by entries and bytes (lru-cache), with tags,
- * single-flight loading and refresh-ahead.
+ * cellar's shared cache: read-mostly values (query results, reference data) shared by every session
+ * of the process, in tiers asked in order — memory (lru-cache), then Redis and files when configured —
+ * with tags, single-flight loading, refresh-ahead and probabilistic early expiration.
  *
- * Correctness rules: concurrent misses of one key run the loader once; a value whose key or tag was
- * invalidated while its loader ran is returned to its callers but not stored (an invalidation racing
- * a load never leaves the old value cached); values are shared, so treat them as immutable.
+ * Rules (each has a spec): concurrent misses of one key run the loader once, but a caller never joins
+ * a load that started before the latest invalidation of its key or any of its tags; a value whose key
+ * or tag was invalidated while its loader ran is returned to its callers and stored in no tier; a
+ * loader's `undefined` is returned and not stored (`null` is a value and is stored); values are
+ * shared, so treat them as immutable.
  *
  * @example
  * ```ts
- * const cache = new SharedCache({ maxBytes: 32 * 2 ** 20 });
- * const rates = await cache.remember('rates:2026-11', { ttlMs: 60_000, tags: ['rate'] },
+ * const rates = await db.cache.remember('rates:2026-11', { ttlMs: 60_000, tags: ['rate'] },
  *   () => s.select('select code, rate from rate where month = {m}', { m: '2026-11' }, shape));
- * cache.invalidateTags(['rate']);            // after rates change
+ * await db.cache.invalidateTagsEverywhere(['rate']);            // after rates change
  * ```
  */
 export class SharedCache {
-  readonly #entries: LRUCache<string, Entry>;
-  readonly #inflight = new Map<string, Promise<unknown>>();
-  readonly #byTag = new Map<string, Set<string>>();
-  /** Invalidation clock: the tick at which each key or tag was last invalidated while loads were in flight. */
-  readonly #invalidatedAt = new Map<string, number>();
-  #clock = 0;
+  /** This cache's identity in invalidation messages (its own are not applied twice). */
+  readonly origin = `${process.pid}-${Math.random().toString(36).slice(2)}`;
+  readonly #clock = new InvalidationClock();
+  readonly #tiers: readonly CacheTier[];
+  readonly #memory: MemoryTier | undefined;
+  readonly #lower: readonly CacheTier[];
+  readonly #redis: RedisTier | undefined;
+  readonly #inflight = new Map<string, Load>();
+  readonly #background = new Set<Promise<unknown>>();
   readonly #onEvent: ((event: CacheEvent) => void) | undefined;
+  readonly #rowCaches = new Map<string, EntityRowCache>();
+  #preloader: Preloader | undefined;
   #hits = 0;
   #misses = 0;
   #staleHits = 0;
-  #evictions = 0;
-  #loaderCalls = 0;
-  #loaderTimeMs = 0;
+  #earlyRefreshes = 0;
   #invalidations = 0;
-  readonly #rowCaches = new Map<string, EntityRowCache>();
-  #preloader: Preloader | undefined;
-  readonly #redis: RedisTier | undefined;
-  #redisHits = 0;
-  #redisMisses = 0;
-  #redisErrors = 0;
-  readonly #origin = `${process.pid}-${Math.random().toString(36).slice(2)}`;
+  #closed = false;
+  #broadcasting = false;
+  readonly #loader: TierLoader;
 
   constructor(options: SharedCacheOptions = {}) {
     this.#onEvent = options.onEvent;
-    this.#redis = options.redis && new RedisTier(options.redis);
-    this.#redis?.subscribe((message) => this.#received(message));
-    this.#entries = new LRUCache<string, Entry>({
-      max: options.maxEntries ?? 10_000,
-      maxSize: options.maxBytes ?? 64 * 2 ** 20,
-      sizeCalculation: (entry, key) => Math.max(1, key.length + encodeValue(entry.value).length),
-      dispose: (entry, key, reason) => {
-        this.#untag(key, entry.tags);
-        if (reason === 'evict') {
-          this.#evictions++;
-          this.#onEvent?.({ type: 'evict', key });
-        }
-      },
-    });
+    const chain = buildTierChain(options, this.#clock);
+    this.#tiers = chain.tiers;
+    this.#memory = chain.memory;
+    this.#lower = chain.tiers.filter((t) => t !== chain.memory);
+    this.#redis = chain.redis;
+    if (this.#memory) this.#memory.onEvict = (key) => this.#onEvent?.({ type: 'evict', key });
+    this.#loader = new TierLoader(this.#clock, this.#memory, this.#lower, this.#onEvent, (p) => this.#track(p), (tier, key, e) => this.#tierError(tier, key, e));
+    this.#redis?.subscribe(
+      (text) => this.#received(text),
+      () => this.#memory?.clear(), // messages were missed while the subscription was down: trust nothing held
+    );
   }
 
   /**
-   * The cached value of `key`, or the loader's value (stored for `ttlMs`). Concurrent misses share one
-   * loader call; with `staleWhileRevalidateMs`, a stale value is served while one refresh runs.
+   * The cached value of `key`, or the loader's value (stored in every tier for `ttlMs`). `refresh`,
+   * when given, is the loader for background refreshes (refresh-ahead, early refresh): one that does
+   * not depend on the caller's session, which may be closed by then.
    */
-  async remember<T>(key: string, options: RememberOptions, loader: () => Promise<T>): Promise<T> {
-    const now = Date.now();
-    const entry = this.#entries.get(key);
-    if (entry && now < entry.freshUntil) {
-      this.#hits++;
-      this.#onEvent?.({ type: 'hit', key });
-      return entry.value as T;
-    }
-    if (entry && now < entry.staleUntil) {
-      this.#staleHits++;
-      this.#hits++;
-      this.#onEvent?.({ type: 'stale-hit', key });
-      this.#load(key, options, loader).catch(() => undefined); // refresh-ahead; errors keep the stale value
-      return entry.value as T;
+  remember<T>(key: string, options: RememberOptions, loader: () => Promise<T>, refresh?: () => Promise<T>): Promise<T> {
+    const entry = this.#memory?.entry(key);
+    if (entry !== undefined) {
+      const now = Date.now();
+      if (now < entry.freshUntil) {
+        this.#hits++;
+        this.#onEvent?.({ type: 'hit', key });
+        if (options.earlyRefresh !== undefined && now - entry.computeMs * options.earlyRefresh * Math.log(Math.random()) >= entry.freshUntil) {
+          this.#earlyRefreshes++;
+          this.#refreshInBackground(key, options, refresh ?? loader);
+        }
+        return Promise.resolve(entry.value as T);
+      }
+      if (now < entry.staleUntil) {
+        this.#hits++;
+        this.#staleHits++;
+        this.#onEvent?.({ type: 'stale-hit', key });
+        this.#refreshInBackground(key, options, refresh ?? loader);
+        return Promise.resolve(entry.value as T);
+      }
     }
     this.#misses++;
     this.#onEvent?.({ type: 'miss', key });
-    return this.#load(key, options, loader);
+    return this.#load(key, options, loader) as Promise<T>;
   }
 
   /**
-   * Removes every value stored under any of these tags, here at once (keeping loads already running
-   * from storing theirs) and, with a Redis tier, in Redis and the other processes (in the background;
-   * see {@link invalidateTagsEverywhere} to wait for that). Returns how many local entries went.
+   * Removes every value stored under any of these tags: here at once (loads already running under
+   * them store nothing), and in the lower tiers and the other processes in the background (see
+   * {@link invalidateTagsEverywhere} to wait for that). Returns how many memory entries went.
    */
   invalidateTags(tags: Iterable<string>): number {
     const list = [...tags];
-    const removed = this.#invalidateLocal(list);
-    if (this.#redis && list.length > 0) void this.#redisInvalidate(list);
+    const removed = this.#invalidateHere({ origin: this.origin, tags: list });
+    if (list.length > 0) this.#track(propagateInvalidation(this.#lower, this.#redis, (tier, key, e) => this.#tierError(tier, key, e), { origin: this.origin, tags: list }));
     return removed;
   }
 
-  #invalidateLocal(tags: readonly string[]): number {
-    let removed = 0;
-    const tick = ++this.#clock;
-    for (const tag of tags) {
-      if (this.#inflight.size > 0) this.#invalidatedAt.set(`tag:${tag}`, tick);
-      for (const key of [...(this.#byTag.get(tag) ?? [])]) if (this.#entries.delete(key)) removed++;
-      this.#onEvent?.({ type: 'invalidate', key: '', tags: [tag] });
-    }
-    this.#invalidations += removed;
-    return removed;
+  /** {@link invalidateTags}, resolved once the lower tiers (Redis, files) have it: no process can read the old values from them afterwards. */
+  async invalidateTagsEverywhere(tags: readonly string[]): Promise<void> {
+    await this.invalidateEverywhere({ origin: this.origin, tags });
   }
 
-  /** Removes one key here, in the Redis tier and in the other processes (and keeps a load of it already running from storing its value). */
+  /**
+   * Applies a commit's invalidation here, in the lower tiers and (with a Redis tier) in the other
+   * processes, resolving when the lower tiers have it. Tier failures are counted and reported as
+   * `tier-error` events, never thrown: a commit must not fail because a cache is down.
+   */
+  async invalidateEverywhere(message: InvalidationMessage): Promise<void> {
+    this.#invalidateHere(message);
+    await propagateInvalidation(this.#lower, this.#redis, (tier, key, e) => this.#tierError(tier, key, e), message);
+  }
+
+  /** Applies another process's invalidation (from NOTIFY or Redis pub/sub) to this process only. */
+  applyRemote(message: InvalidationMessage): void {
+    if (message.origin !== this.origin) this.#invalidateHere(message);
+  }
+
+  /** Removes one key here, in the lower tiers and in the other processes. */
   forget(key: string): boolean {
-    const redis = this.#redis;
-    redis
-      ?.invalidateKeys([key])
-      .then(() => redis.publish(JSON.stringify({ origin: this.#origin, keys: [key] })))
-      .catch((e: unknown) => this.#tierError(key, e));
-    return this.forgetLocally(key);
+    const removed = this.#invalidateHere({ origin: this.origin, tags: [], keys: [key] }) > 0;
+    this.#track(propagateInvalidation(this.#lower, this.#redis, (tier, key, e) => this.#tierError(tier, key, e), { origin: this.origin, tags: [], keys: [key] }));
+    return removed;
+  }
+
+  /** Removes a key from this process only. */
+  forgetLocally(key: string): boolean {
+    return this.#invalidateHere({ origin: this.origin, tags: [], keys: [key] }) > 0;
+  }
+
+  /**
+   * Whether invalidations reach the other processes: through a Redis tier's pub/sub, or because the
+   * database broadcasts every commit with NOTIFY. When false, a commit in another process does not
+   * invalidate what this process holds: values live until their TTL.
+   */
+  get crossProcess(): boolean {
+    return this.#redis !== undefined || this.#broadcasting;
+  }
+
+  /** @internal The database broadcasts commits (LISTEN/NOTIFY). */
+  markBroadcasting(): void {
+    this.#broadcasting = true;
   }
 
   /** The row cache of a cached entity's table (made on first use with the entity's settings). */
@@ -192,131 +223,33 @@ export class SharedCache {
   }
 
   /** Counters since the cache was made. */
-  stats(): CacheStats {
+  get stats(): CacheStats {
     const asked = this.#hits + this.#misses;
+    const rows = [...this.#rowCaches.values()];
+    const memory = this.#memory?.stats();
     return {
       hits: this.#hits,
       misses: this.#misses,
       staleHits: this.#staleHits,
+      earlyRefreshes: this.#earlyRefreshes,
       hitRatio: asked === 0 ? 0 : this.#hits / asked,
-      evictions: this.#evictions,
-      entries: this.#entries.size,
-      bytes: this.#entries.calculatedSize,
-      loaderCalls: this.#loaderCalls,
-      loaderTimeMs: this.#loaderTimeMs,
+      evictions: memory?.evictions ?? 0,
+      entries: this.#memory?.size ?? 0,
+      bytes: this.#memory?.bytes ?? 0,
+      loaderCalls: this.#loader.calls,
+      loaderTimeMs: this.#loader.timeMs,
       invalidations: this.#invalidations,
-      rowHits: [...this.#rowCaches.values()].reduce((n, r) => n + r.hits, 0),
-      rowMisses: [...this.#rowCaches.values()].reduce((n, r) => n + r.misses, 0),
-      rowEntries: [...this.#rowCaches.values()].reduce((n, r) => n + r.size, 0),
-      ...(this.#redis ? { redis: { hits: this.#redisHits, misses: this.#redisMisses, errors: this.#redisErrors } } : {}),
+      rowHits: rows.reduce((n, r) => n + r.hits, 0),
+      rowMisses: rows.reduce((n, r) => n + r.misses, 0),
+      rowEntries: rows.reduce((n, r) => n + r.size, 0),
+      tiers: Object.fromEntries(this.#tiers.map((t) => [t.name, t.stats()])),
     };
   }
 
-  /** Drops everything (counters stay). */
+  /** Drops everything held in this process (counters stay). */
   clear(): void {
-    this.#entries.clear();
-    this.#byTag.clear();
+    this.#memory?.clear();
     for (const rows of this.#rowCaches.values()) rows.invalidate('all');
-  }
-
-  #load<T>(key: string, options: RememberOptions, loader: () => Promise<T>): Promise<T> {
-    const running = this.#inflight.get(key);
-    if (running) return running as Promise<T>;
-    const startedAt = this.#clock;
-    const started = performance.now();
-    this.#loaderCalls++;
-    const promise = (async () => {
-      try {
-        const shared = await this.#fromRedis(key);
-        if (shared !== undefined) {
-          this.#store(key, shared.value, options, startedAt);
-          return shared.value as T;
-        }
-        const value = await loader();
-        this.#store(key, value, options, startedAt);
-        if (this.#redis && !this.#invalidatedSince(key, options.tags ?? [], startedAt)) {
-          this.#redis.fill(key, encodeValue(value), options.ttlMs, options.tags ?? []).catch((e: unknown) => this.#tierError(key, e));
-        }
-        return value;
-      } catch (e) {
-        this.#onEvent?.({ type: 'loader-error', key });
-        throw e;
-      } finally {
-        this.#loaderTimeMs += performance.now() - started;
-        this.#inflight.delete(key);
-        // Invalidation ticks only matter to loads in flight; with none left, forget them (bounded memory).
-        if (this.#inflight.size === 0) this.#invalidatedAt.clear();
-      }
-    })();
-    this.#inflight.set(key, promise);
-    return promise;
-  }
-
-  #invalidatedSince(key: string, tags: readonly string[], startedAt: number): boolean {
-    return [`key:${key}`, ...tags.map((t) => `tag:${t}`)].some((k) => (this.#invalidatedAt.get(k) ?? -1) > startedAt);
-  }
-
-  /** The Redis tier's value of a key, or undefined (no tier, a miss, or a failed command — counted). */
-  async #fromRedis(key: string): Promise<{ value: unknown } | undefined> {
-    if (!this.#redis) return undefined;
-    try {
-      const text = await this.#redis.get(key);
-      if (text === undefined) {
-        this.#redisMisses++;
-        return undefined;
-      }
-      this.#redisHits++;
-      return { value: decodeValue(text) };
-    } catch (e) {
-      this.#tierError(key, e);
-      return undefined;
-    }
-  }
-
-  #tierError(key: string, error: unknown): void {
-    this.#redisErrors++;
-    this.#onEvent?.({ type: 'tier-error', key, error });
-  }
-
-  /**
-   * Invalidates tags here at once and in the Redis tier (awaited, so other processes cannot read the
-   * old values once this returns). A Redis failure is counted and reported, never thrown: a commit
-   * must not fail because a cache is down.
-   */
-  async invalidateTagsEverywhere(tags: readonly string[]): Promise<void> {
-    this.#invalidateLocal(tags);
-    if (this.#redis && tags.length > 0) await this.#redisInvalidate(tags);
-  }
-
-  async #redisInvalidate(tags: readonly string[]): Promise<void> {
-    try {
-      await this.#redis?.invalidateTags(tags);
-      await this.#redis?.publish(JSON.stringify({ origin: this.#origin, tags }));
-    } catch (e) {
-      this.#tierError(`tags:${tags.join(',')}`, e);
-    }
-  }
-
-  /** Another process invalidated tags or keys (Redis pub/sub). */
-  #received(message: string): void {
-    try {
-      const m = JSON.parse(message) as { origin?: string; tags?: string[]; keys?: string[] };
-      if (m.origin === this.#origin) return;
-      if (m.tags) this.#invalidateLocal(m.tags);
-      for (const key of m.keys ?? []) this.forgetLocally(key);
-    } catch {
-      // not one of ours
-    }
-  }
-
-  /** Removes a key from this process only. */
-  forgetLocally(key: string): boolean {
-    const tick = ++this.#clock;
-    if (this.#inflight.size > 0) this.#invalidatedAt.set(`key:${key}`, tick);
-    const removed = this.#entries.delete(key);
-    if (removed) this.#invalidations++;
-    this.#onEvent?.({ type: 'invalidate', key });
-    return removed;
   }
 
   /** Waits for the Redis tier to connect (rejects after `timeoutMs`); resolves at once without one. */
@@ -324,32 +257,60 @@ export class SharedCache {
     await this.#redis?.ready(timeoutMs);
   }
 
-  /** Closes the Redis connection, if any. */
+  /** Waits for background refreshes and fills (bounded), then closes the tiers. */
   async close(): Promise<void> {
-    await this.#redis?.close();
+    this.#closed = true;
+    await Promise.race([Promise.allSettled([...this.#background]), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+    await Promise.allSettled(this.#tiers.map((t) => t.close()));
   }
 
-  #store(key: string, value: unknown, options: RememberOptions, startedAt: number): void {
+  #load(key: string, options: RememberOptions, loader: () => Promise<unknown>): Promise<unknown> {
     const tags = options.tags ?? [];
-    if (this.#invalidatedSince(key, tags, startedAt)) {
-      this.#onEvent?.({ type: 'set-skipped', key, tags });
-      return;
-    }
-    const now = Date.now();
-    const freshUntil = now + options.ttlMs;
-    this.#entries.set(key, { value, freshUntil, staleUntil: freshUntil + (options.staleWhileRevalidateMs ?? 0), tags });
-    for (const tag of tags) {
-      let keys = this.#byTag.get(tag);
-      if (!keys) this.#byTag.set(tag, (keys = new Set()));
-      keys.add(key);
-    }
-    this.#onEvent?.({ type: 'set', key, tags });
+    const running = this.#inflight.get(key);
+    if (running && !this.#clock.invalidatedSince(running.startedAt, [keyTag(key), ...tags])) return running.promise;
+    const startedAt = this.#clock.now();
+    const promise = this.#loader.load(key, options, tags, startedAt, loader, () => this.#closed);
+    const load: Load = { promise, startedAt };
+    this.#inflight.set(key, load);
+    const done = (): void => {
+      if (this.#inflight.get(key) === load) this.#inflight.delete(key);
+    };
+    promise.then(done, done);
+    return promise;
   }
 
-  #untag(key: string, tags: readonly string[]): void {
-    for (const tag of tags) {
-      const keys = this.#byTag.get(tag);
-      if (keys?.delete(key) && keys.size === 0) this.#byTag.delete(tag);
-    }
+  #refreshInBackground(key: string, options: RememberOptions, loader: () => Promise<unknown>): void {
+    const running = this.#inflight.get(key);
+    if (this.#closed || (running && !this.#clock.invalidatedSince(running.startedAt, [keyTag(key), ...(options.tags ?? [])]))) return;
+    this.#track(this.#load(key, options, loader).catch(() => undefined)); // a failed refresh keeps the stale value
+  }
+
+  /** The local part of an invalidation: memory entries, row caches, and the clock for loads in flight. */
+  #invalidateHere(message: InvalidationMessage): number {
+    const keys = message.keys ?? [];
+    let removed = 0;
+    if (this.#memory) {
+      if (message.tags.length > 0) removed += this.#memory.invalidateTags(message.tags);
+      if (keys.length > 0) removed += this.#memory.delete(keys);
+    } else this.#clock.invalidate([...message.tags, ...keys.map(keyTag)]);
+    for (const [table, ids] of Object.entries(message.rows ?? {})) this.invalidateRows(table, ids === 'all' ? 'all' : ids.map(BigInt));
+    this.#invalidations += removed;
+    for (const tag of message.tags) this.#onEvent?.({ type: 'invalidate', key: '', tags: [tag] });
+    for (const key of keys) this.#onEvent?.({ type: 'invalidate', key });
+    return removed;
+  }
+
+  #received(text: string): void {
+    const message = decodeInvalidation(text);
+    if (message) this.applyRemote(message);
+  }
+
+  #tierError(tier: CacheTier, key: string, error: unknown): void {
+    this.#onEvent?.({ type: 'tier-error', key, tier: tier.name, error });
+  }
+
+  #track(promise: Promise<unknown>): void {
+    this.#background.add(promise);
+    promise.finally(() => this.#background.delete(promise)).catch(() => undefined);
   }
 }
