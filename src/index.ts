@@ -32,6 +32,14 @@ export type { SessionStats } from './session/session-stats.js';
 
 export { SharedCache, type SharedCacheOptions, type RememberOptions } from './cache/shared-cache.js';
 export type { CacheStats, CacheEvent } from './cache/cache-stats.js';
+export type { CacheTier, CacheEntry, TierRead, TierStats } from './cache/cache-tier.js';
+export type { TierSpec } from './cache/tier-config.js';
+export type { TierChoice } from './cache/tier-chain.js';
+export type { MemoryTierOptions } from './cache/memory-tier.js';
+export type { RedisTierOptions } from './cache/redis-tier.js';
+export type { FileTierOptions } from './cache/file-tier.js';
+export type { TierLogger } from './cache/logging-tier.js';
+export type { InvalidationMessage } from './cache/invalidation-message.js';
 export { tableTag } from './cache/table-tag.js';
 export { cached, type CachedOptions } from './cache/cached-decorator.js';
 export type { EntityRowCache } from './cache/entity-row-cache.js';
@@ -57,6 +65,7 @@ export { BulkJobError } from './errors/bulk-job-error.js';
 export { NoSessionError } from './errors/no-session-error.js';
 export { CommitOutcomeUnknownError } from './errors/commit-outcome-unknown-error.js';
 export { PoolTimeoutError } from './errors/pool-timeout-error.js';
+export { UsageError } from './errors/usage-error.js';
 export { EmbeddedServerError, type EmbeddedServerFailure } from './errors/embedded-server-error.js';
 export {
   DbError,

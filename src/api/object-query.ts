@@ -4,12 +4,14 @@ import { quoteIdentifier as q } from '../schema/naming.js';
 import { bindNamedParams, compileNamedSql } from '../sql/named-params.js';
 import { encodeParam } from '../sql/param-encoding.js';
 import { eagerLoad, loadOrder } from '../session/eager-loader.js';
+import { statementsFor } from '../session/entity-statements.js';
 import type { RowState } from '../session/row-state.js';
 import type { UnitOfWork } from '../session/unit-of-work.js';
 import type { RememberOptions } from '../cache/shared-cache.js';
 import { tableTag } from '../cache/table-tag.js';
 import { encodeValue } from '../cache/value-codec.js';
 import type { Rop } from './rop.js';
+import { rememberedRead } from './remembered-read.js';
 import { filtersToSql, type WhereFilters, type WhereSql } from './where-filters.js';
 
 /** A sort direction of {@link ObjectQuery.orderBy}, in any case. */
@@ -145,10 +147,12 @@ export class ObjectQuery<E extends AnyEntity> {
   async #rows(uow: UnitOfWork, text: string, values: unknown[]): Promise<RowState[]> {
     const { meta } = this.entity;
     const remember = this.#state.remember;
-    const cache = remember && uow.sharedCacheFor(meta.table);
-    if (!remember || !cache) return uow.loadWhere(meta, text, values);
+    if (!remember) return uow.loadWhere(meta, text, values);
     const key = `oquery:${meta.table}:${text}:${encodeValue(values)}`;
-    const cached = await cache.remember(key, { ...remember, tags: [tableTag(meta.table), ...(remember.tags ?? [])] }, () => uow.queryRows(meta, text, values));
+    const options = { ...remember, tags: [tableTag(meta.table), ...(remember.tags ?? [])] };
+    const selectRows = `${statementsFor(meta).selectFrom} WHERE ${text}`;
+    const read = (): Promise<unknown[][]> => uow.queryRows(meta, text, values);
+    const cached = await rememberedRead(uow, key, options, meta.table, read, async () => (await uow.queryOutsideSession(selectRows, values)).rows);
     // Rops own their value arrays and change them; the cached arrays must stay as read.
     return uow.materialize(meta, cached.map((row) => row.slice()));
   }

@@ -8,6 +8,7 @@ import type { UnitOfWork } from '../session/unit-of-work.js';
 import type { RememberOptions } from '../cache/shared-cache.js';
 import { encodeValue } from '../cache/value-codec.js';
 import { EntityApi } from './entity-api.js';
+import { rememberedRead } from './remembered-read.js';
 import { ObjectQuery } from './object-query.js';
 import { streamRows, type StreamOptions } from './row-stream.js';
 import { type HasUnitOfWork, unitOfWorkOf } from './session-internals.js';
@@ -133,9 +134,10 @@ export class Session implements HasUnitOfWork {
       return { fields: result.fields.map((f) => ({ name: f.name })), rows: result.rows };
     };
     const { remember } = options;
-    // A raw select may read any table: after this transaction wrote anything, it goes to the database.
-    const cache = remember ? uow.sharedCacheFor() : undefined;
-    const result = remember && cache ? await cache.remember(`select:${compiled.text}:${encodeValue(values)}`, remember, read) : await read();
+    // A raw select may read any table (table undefined): after this transaction wrote anything, it goes to the database.
+    const result = remember
+      ? await rememberedRead(uow, `select:${compiled.text}:${encodeValue(values)}`, remember, undefined, read, () => uow.queryOutsideSession(compiled.text, values))
+      : await read();
     const decode = createShapeDecoder(shape, result.fields);
     return result.rows.map(decode);
   }

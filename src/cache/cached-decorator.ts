@@ -1,3 +1,4 @@
+import { UsageError } from '../errors/usage-error.js';
 import { type RememberOptions, SharedCache } from './shared-cache.js';
 import { encodeValue } from './value-codec.js';
 
@@ -5,12 +6,22 @@ import { encodeValue } from './value-codec.js';
 export interface CachedOptions extends RememberOptions {
   /** Where the cache is: by default the instance's `cache` property (a `SharedCache`, e.g. `db.cache`). */
   readonly cache?: (instance: object) => SharedCache;
+  /**
+   * The name results are cached under, instead of `<class name>.<method>`: needed when two classes
+   * share a name (the keys must be the same in every process, so cellar cannot make one up).
+   */
+  readonly namespace?: string;
 }
 
+/** The class that owns each namespace in this process: a second class claiming it is an error. */
+const owners = new Map<string, unknown>();
+
 /**
- * Caches an async method's results in the shared cache, by class, method and arguments (encoded with
- * their types), with single flight, tags and refresh-ahead as `remember` does. For services whose
- * results depend only on their arguments and on data the tags describe.
+ * Caches an async method's results in the shared cache, by class name, method and arguments (encoded
+ * with their types), with single flight, tags and refresh-ahead as `remember` does. For services whose
+ * results depend only on their arguments and on data the tags describe. Two different classes with
+ * the same name and method would share results, so the second is refused (`USAGE`) when it is
+ * defined unless one names a `namespace`; a missing cache rejects the call with `USAGE`.
  *
  * @example
  * ```ts
@@ -26,16 +37,25 @@ export interface CachedOptions extends RememberOptions {
  */
 export function cached(options: CachedOptions) {
   return function decorate<T extends (...args: never[]) => Promise<unknown>>(
-    _target: object,
+    target: object,
     propertyKey: string | symbol,
     descriptor: TypedPropertyDescriptor<T>,
   ): TypedPropertyDescriptor<T> {
     const original = descriptor.value;
-    if (typeof original !== 'function') throw new TypeError(`@cached applies to methods; ${String(propertyKey)} is not one`);
+    if (typeof original !== 'function') throw UsageError.cachedNotAMethod(String(propertyKey));
+    // The declaring class (the prototype's constructor; the class itself for a static method).
+    const owner = typeof target === 'function' ? target : target.constructor;
+    const namespace = options.namespace ?? `${owner.name}.${String(propertyKey)}`;
+    const claimed = owners.get(namespace);
+    if (claimed !== undefined && claimed !== owner) throw UsageError.cachedNamespaceTaken(namespace);
+    owners.set(namespace, owner);
     const wrapped = function (this: object, ...args: never[]): Promise<unknown> {
-      const cache = options.cache?.(this) ?? cacheOf(this, propertyKey);
-      const key = `method:${this.constructor.name}.${String(propertyKey)}:${encodeValue(args)}`;
-      return cache.remember(key, options, () => original.apply(this, args));
+      try {
+        const cache = options.cache?.(this) ?? cacheOf(this, propertyKey);
+        return cache.remember(`method:${namespace}:${encodeValue(args)}`, options, () => original.apply(this, args));
+      } catch (e) {
+        return Promise.reject(e);
+      }
     };
     return { ...descriptor, value: wrapped as unknown as T };
   };
@@ -44,5 +64,5 @@ export function cached(options: CachedOptions) {
 function cacheOf(instance: object, propertyKey: string | symbol): SharedCache {
   const candidate = (instance as { cache?: unknown }).cache;
   if (candidate instanceof SharedCache) return candidate;
-  throw new TypeError(`@cached ${instance.constructor.name}.${String(propertyKey)}: the instance has no \`cache\` (a SharedCache such as db.cache); expose one or pass { cache: (self) => … }`);
+  throw UsageError.cachedWithoutCache(instance.constructor.name, String(propertyKey));
 }

@@ -9,21 +9,21 @@ import { LRUCache } from 'lru-cache';
  * read may be older than the commit that invalidated it, and is not stored.
  */
 export class EntityRowCache {
-  readonly #rows: LRUCache<bigint, readonly unknown[]>;
+  readonly #rows: LRUCache<number | bigint, readonly unknown[]>;
   #clock = 0;
   #entityInvalidatedAt = 0;
-  readonly #invalidatedAt = new Map<bigint, number>();
+  readonly #invalidatedAt = new Map<number | bigint, number>();
   #readers = 0;
   hits = 0;
   misses = 0;
 
   constructor(maxEntries: number, ttlMs: number) {
-    this.#rows = new LRUCache<bigint, readonly unknown[]>({ max: maxEntries, ttl: ttlMs });
+    this.#rows = new LRUCache<number | bigint, readonly unknown[]>({ max: maxEntries, ttl: ttlMs });
   }
 
   /** A copy of the cached values (the caller's rop will own and change them), or undefined. */
   get(id: bigint): unknown[] | undefined {
-    const values = this.#rows.get(id);
+    const values = this.#rows.get(rowKey(id));
     if (values === undefined) {
       this.misses++;
       return undefined;
@@ -43,9 +43,9 @@ export class EntityRowCache {
     try {
       if (this.#entityInvalidatedAt > ticket) return;
       for (const values of rows) {
-        const id = values[idIndex] as bigint;
-        if ((this.#invalidatedAt.get(id) ?? -1) > ticket) continue;
-        this.#rows.set(id, values.slice());
+        const key = rowKey(values[idIndex] as bigint);
+        if ((this.#invalidatedAt.get(key) ?? -1) > ticket) continue;
+        this.#rows.set(key, values.slice());
       }
     } finally {
       this.endRead();
@@ -66,12 +66,19 @@ export class EntityRowCache {
       return;
     }
     for (const id of ids) {
-      if (this.#readers > 0) this.#invalidatedAt.set(id, tick);
-      this.#rows.delete(id);
+      const key = rowKey(id);
+      if (this.#readers > 0) this.#invalidatedAt.set(key, tick);
+      this.#rows.delete(key);
     }
   }
 
   get size(): number {
     return this.#rows.size;
   }
+}
+
+/** An id within ±2^53 as a number: small integer keys hash faster than bigints (as in the identity map). */
+function rowKey(id: bigint): number | bigint {
+  const n = Number(id);
+  return Number.isSafeInteger(n) ? n : id;
 }

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import cacache from 'cacache';
@@ -56,8 +56,10 @@ export class FileTier implements CacheTier {
   async get(key: string, tags: readonly string[]): Promise<TierRead> {
     const names = [keyTag(key), ...tags];
     const files = names.map((n) => this.#tokenFile(n));
-    const tokens = await Promise.all(files.map((f) => this.#currentToken(f, true)));
-    const ticket = Object.fromEntries(files.map((f, i) => [path.basename(f), tokens[i] as string]));
+    // Token files are never deleted, so "absent" (recorded as '') can only change to a token, never
+    // back: a ticket may hold it, and a get writes nothing.
+    const tokens = await Promise.all(files.map((f) => this.#currentToken(f)));
+    const ticket = Object.fromEntries(files.map((f, i) => [path.basename(f), tokens[i] ?? '']));
     const entry = await this.#read(key);
     if (entry) this.#hits++;
     else this.#misses++;
@@ -102,7 +104,7 @@ export class FileTier implements CacheTier {
     const meta = found.metadata as StoredMeta | undefined;
     if (!meta || meta.s <= Date.now()) return undefined;
     for (const [file, token] of Object.entries(meta.k)) {
-      if ((await this.#currentToken(path.join(this.#tokens, file), false)) !== token) return undefined;
+      if (((await this.#currentToken(path.join(this.#tokens, file))) ?? '') !== token) return undefined;
     }
     return { value: decodeValue(found.data.toString('utf8')), freshUntil: meta.f, staleUntil: meta.s, computeMs: meta.c, tags: meta.t };
   }
@@ -111,19 +113,13 @@ export class FileTier implements CacheTier {
     return path.join(this.#tokens, createHash('sha256').update(name).digest('hex').slice(0, 40));
   }
 
-  /** The token in `file`; when missing, one is created (`create`) so that a ticket never holds "absent". */
-  async #currentToken(file: string, create: boolean): Promise<string | undefined> {
+  /** The token in `file`, or undefined when none was ever written. */
+  async #currentToken(file: string): Promise<string | undefined> {
     try {
       return await readFile(file, 'utf8');
     } catch {
-      if (!create) return undefined;
+      return undefined;
     }
-    try {
-      await writeFile(file, newToken(), { flag: 'wx' });
-    } catch {
-      // another process created it first
-    }
-    return readFileSync(file, 'utf8');
   }
 
   /** Replaces a token atomically: written next to it, then renamed over it. */

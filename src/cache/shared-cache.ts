@@ -84,6 +84,7 @@ export class SharedCache {
   #invalidations = 0;
   #closed = false;
   #broadcasting = false;
+  #warnedLocalOnly = false;
   readonly #loader: TierLoader;
 
   constructor(options: SharedCacheOptions = {}) {
@@ -185,6 +186,13 @@ export class SharedCache {
     return this.#redis !== undefined || this.#broadcasting;
   }
 
+  /** @internal True the first time it is asked (a process-local cache warns once). */
+  firstLocalOnlyUse(): boolean {
+    const first = !this.#warnedLocalOnly;
+    this.#warnedLocalOnly = true;
+    return first;
+  }
+
   /** @internal The database broadcasts commits (LISTEN/NOTIFY). */
   markBroadcasting(): void {
     this.#broadcasting = true;
@@ -255,6 +263,11 @@ export class SharedCache {
   /** Waits for the Redis tier to connect (rejects after `timeoutMs`); resolves at once without one. */
   async ready(timeoutMs?: number): Promise<void> {
     await this.#redis?.ready(timeoutMs);
+  }
+
+  /** Resolves when the background work started so far (fills of lower tiers, refreshes, invalidations) has finished. */
+  async settled(): Promise<void> {
+    while (this.#background.size > 0) await Promise.allSettled([...this.#background]);
   }
 
   /** Waits for background refreshes and fills (bounded), then closes the tiers. */

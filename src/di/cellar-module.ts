@@ -14,7 +14,8 @@ export interface CellarModuleOptions {
 
 /**
  * An inversify module binding the `Database`, the ambient `Session`, an `EntityApi` per entity
- * (`apiOf(Entity)`), `BulkProcess`, and your services. APIs and services are stateless singletons:
+ * (`apiOf(Entity)`), `BulkProcess`, the shared cache (`CellarTokens.Cache`, its tiers chosen by
+ * `Database.open({ cache })` or `CELLAR_CACHE`), and your services. APIs and services are stateless singletons:
  * every call acts on the session of the current async context, set by `db.transaction(fn)` or
  * `db.withSession(session, fn)`; outside one they raise `NO_SESSION`. Inject with explicit
  * `@inject(token)`: nothing relies on emitted decorator metadata.
@@ -34,6 +35,7 @@ export function cellarModule(db: Database, options: CellarModuleOptions = {}): C
     bind(CellarTokens.SessionSource).toConstantValue(source);
     bind(CellarTokens.Session).toDynamicValue(() => db.currentSession());
     bind(CellarTokens.BulkProcess).toDynamicValue(() => new BulkProcess(db.currentSession()));
+    bind(CellarTokens.Cache).toConstantValue(db.cache);
     for (const entity of db.entities) bind(apiOf(entity as AnyEntity)).toConstantValue(new EntityApi(entity as AnyEntity, source));
     for (const service of options.services ?? []) bind(service).toSelf().inSingletonScope();
   });

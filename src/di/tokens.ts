@@ -12,6 +12,8 @@ export const CellarTokens = Object.freeze({
   SessionSource: Symbol.for('cellar.SessionSource'),
   /** A `BulkProcess` over the ambient session (resolved at each `get`). */
   BulkProcess: Symbol.for('cellar.BulkProcess'),
+  /** The database's `SharedCache` (`db.cache`): its tiers, `remember`, invalidation. */
+  Cache: Symbol.for('cellar.Cache'),
 });
 
 const apiTokens = new WeakMap<EntityBase, symbol>();

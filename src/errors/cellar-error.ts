@@ -15,6 +15,7 @@ export type CellarErrorCode =
   | 'NO_SESSION'
   | 'COMMIT_OUTCOME_UNKNOWN'
   | 'EMBEDDED_SERVER'
+  | 'USAGE'
   | 'DB'
   | 'UNIQUE_VIOLATION'
   | 'FOREIGN_KEY_VIOLATION'

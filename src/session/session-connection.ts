@@ -1,6 +1,7 @@
 import { type Context, context, type Span } from '@opentelemetry/api';
 import type { BeginOptions, Connection } from '../db/connection.js';
 import { ConnectionLostError } from '../errors/db-error.js';
+import { SessionClosedError } from '../errors/session-closed-error.js';
 import type { ConnectionPool } from '../db/connection-pool.js';
 import { noTelemetry, type Telemetry } from '../db/telemetry.js';
 import { endSpan, failSpan, withSpan } from '../db/tracing.js';
@@ -18,6 +19,7 @@ export class SessionConnection {
   #boundaries = 0;
   #statementsOfDropped = 0;
   #span: Span | undefined;
+  #closed = false;
   #spanContext: Context | undefined;
 
   constructor(
@@ -96,6 +98,11 @@ export class SessionConnection {
   async #begun(): Promise<Connection> {
     this.#connection ??= this.pool.acquire().then(
       (c) => {
+        // The session closed while the connection was on its way: it must not hold one (or leak it).
+        if (this.#closed) {
+          c.release();
+          throw new SessionClosedError();
+        }
         c.queryTimeoutMs = this.options.queryTimeoutMs ?? 0;
         return (this.#current = c);
       },
@@ -120,6 +127,12 @@ export class SessionConnection {
       await this.#beginning;
     }
     return connection;
+  }
+
+  /** The session closed: the connection goes back to the pool, and none is taken again. */
+  close(): void {
+    this.#closed = true;
+    this.drop(false);
   }
 
   /** Returns the connection to the pool (destroyed when `broken`); the next statement takes a new one. */

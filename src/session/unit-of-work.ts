@@ -117,17 +117,32 @@ export class UnitOfWork implements RowOwner {
   }
 
   /**
-   * The shared cache, when the database has one and this session may read and fill it for `table`
-   * (for any table, when none is named). Only READ COMMITTED sessions may: a REPEATABLE READ or
-   * SERIALIZABLE snapshot may be older than what the cache holds (reading it would break the
-   * snapshot) or than a commit that invalidated it (storing what the snapshot shows could put an old
-   * value back). And only while this transaction has not written the table: what it reads then is
-   * not committed data.
+   * The shared cache, when the database has one and this session may read and fill it for a read of
+   * `table` (of any table, when none is named) under `tags`. Only READ COMMITTED sessions may: a
+   * REPEATABLE READ or SERIALIZABLE snapshot may be older than what the cache holds (reading it would
+   * break the snapshot) or than a commit that invalidated it (storing what the snapshot shows could put
+   * an old value back). And only while this transaction has written none of the tables the read and
+   * its tags cover: what it reads then is not committed data. A `table:<name>` tag covers that table;
+   * any other tag may cover any table, so it counts as covering all.
    */
-  sharedCacheFor(table?: string): SharedCache | undefined {
+  sharedCacheFor(table?: string, tags: readonly string[] = []): SharedCache | undefined {
     const isolation = this.options.isolation;
     if (isolation !== undefined && isolation !== 'read committed') return undefined;
-    return this.#writes.has(table) ? undefined : this.options.sharedCache;
+    const writes = this.#writes;
+    if (writes.has(table)) return undefined;
+    for (const tag of tags) if (writes.has(tag.startsWith('table:') ? tag.slice('table:'.length) : undefined)) return undefined;
+    return this.options.sharedCache;
+  }
+
+  /**
+   * A read outside this session, on a pooled connection of its own, in autocommit (committed data):
+   * for background refreshes of remembered reads, which may run after the session has closed.
+   */
+  queryOutsideSession(text: string, values: readonly unknown[]): Promise<{ fields: { name: string }[]; rows: unknown[][] }> {
+    return this.pool.withConnection(async (c) => {
+      const result = await c.queryArrays(text, values);
+      return { fields: result.fields.map((f) => ({ name: f.name })), rows: result.rows };
+    });
   }
 
   /** The database's logger and tracing (bulk jobs report progress through it). */
@@ -410,7 +425,7 @@ export class UnitOfWork implements RowOwner {
   async close(): Promise<void> {
     if (this.#state === 'closed') return;
     await this.rollback();
-    this.#link.drop(false);
+    this.#link.close();
     this.#state = 'closed';
   }
 
