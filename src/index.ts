@@ -12,8 +12,14 @@ export { Rop } from './api/rop.js';
 
 export { defineEntity, type Entity, type AnyEntity, type EntityBase, type EntityDefinition, type EntityCacheOptions } from './schema/entity.js';
 export type { Row, FieldOf, FieldValue, FieldInput, InsertValues, InsertByParentValues, WritableField, ParentFieldOf, ColumnsOf } from './schema/entity.js';
-export { col, type ColumnOptions, type TextOptions, type DecimalOptions, type BigintInput, type DecimalInput } from './schema/column-factories.js';
-export type { ColumnSpec, ColumnKind, AnyColumnSpec, ValueOf, InputOf } from './schema/column-spec.js';
+export type { ColumnSpec, AnyColumnSpec, ValueOf, InputOf, ColumnOptions, ReferenceTarget } from './schema/column-spec.js';
+export { col, type ColumnKind } from './schema/types/registry.js';
+export type { ColumnType } from './schema/types/column-type.js';
+export type { TextOptions } from './schema/types/text-type.js';
+export type { VarcharOptions } from './schema/types/varchar-type.js';
+export type { CharOptions } from './schema/types/char-type.js';
+export type { DecimalOptions, DecimalInput } from './schema/types/decimal-type.js';
+export type { BigintInput } from './schema/types/int8-types.js';
 export { EntityMeta, type ColumnMeta, type ParentMeta, type IndexMeta } from './schema/entity-meta.js';
 export { EntityRegistry, type ChildRelation } from './schema/entity-registry.js';
 export { snakeCase } from './schema/naming.js';

@@ -1,5 +1,4 @@
 import { ValidationError } from '../errors/validation-error.js';
-import { arrayElementType } from '../schema/ddl.js';
 import type { AnyEntity, FieldInput, FieldOf } from '../schema/entity.js';
 import type { ColumnMeta, EntityMeta } from '../schema/entity-meta.js';
 import { quoteIdentifier as q } from '../schema/naming.js';
@@ -56,7 +55,7 @@ function operatorsToSql(meta: EntityMeta, column: ColumnMeta, ref: string, ops: 
       if (!Array.isArray(value)) throw ValidationError.badValue(meta.name, column.field, '`in` takes an array');
       const name = nextName(into);
       into.params[name] = arrayLiteral(value.map((v) => normalize(column, v)));
-      into.conditions.push(`${ref} = ANY({${name}}::${arrayElementType(column)}[])`);
+      into.conditions.push(`${ref} = ANY({${name}}::${column.castType}[])`);
     } else if (op === 'like') {
       if (typeof value !== 'string') throw ValidationError.badValue(meta.name, column.field, '`like` takes a string pattern');
       if (value.includes('\u0000')) throw ValidationError.badValue(meta.name, column.field, 'the `like` pattern contains a NUL character (\\u0000), which PostgreSQL text cannot hold');
@@ -69,8 +68,8 @@ function operatorsToSql(meta: EntityMeta, column: ColumnMeta, ref: string, ops: 
 
 function param(into: WhereSql, column: ColumnMeta, value: unknown): string {
   const name = nextName(into);
-  into.params[name] = column.spec.kind === 'jsonb' ? JSON.stringify(value) : encodeParam(value);
-  return `{${name}}::${arrayElementType(column)}`;
+  into.params[name] = column.type.toParam ? column.type.toParam(value) : encodeParam(value);
+  return `{${name}}::${column.castType}`;
 }
 
 function nextName(into: WhereSql): string {

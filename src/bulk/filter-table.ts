@@ -1,5 +1,4 @@
 import { ValidationError } from '../errors/validation-error.js';
-import { arrayElementType } from '../schema/ddl.js';
 import type { EntityMeta } from '../schema/entity-meta.js';
 import { quoteIdentifier as q, snakeCase } from '../schema/naming.js';
 import { arrayLiteral } from '../sql/param-encoding.js';
@@ -12,6 +11,8 @@ interface FilterColumn {
   /** PostgreSQL element type of the column's array. */
   readonly type: string;
   readonly normalize: (value: unknown) => unknown;
+  /** How a value is sent when its type needs more than the driver's encoding (jsonb: its JSON text). */
+  readonly toParam?: ((value: unknown) => unknown) | undefined;
 }
 
 /**
@@ -37,7 +38,7 @@ export class FilterTable {
     if (fields.length === 0) throw new ValidationError('findObjects: the filter records have no fields');
     this.columns = fields.map((field) => {
       const column = meta.field(field);
-      if (column) return { field, column: snakeCase(field), type: arrayElementType(column), normalize: column.normalize };
+      if (column) return { field, column: snakeCase(field), type: column.castType, normalize: column.normalize, toParam: column.type.toParam };
       return { field, column: snakeCase(field), type: typeFromValues(field, filters), normalize: (v: unknown) => v };
     });
     const referenced = this.columns.filter((c) => new RegExp(`\\bf\\s*\\.\\s*"?${escapeRegExp(c.column)}\\b`, 'i').test(sqlConditions));
@@ -68,7 +69,9 @@ function escapeRegExp(text: string): string {
 }
 
 function normalized(c: FilterColumn, v: unknown): unknown {
-  return v === null || v === undefined ? null : c.type === 'jsonb' ? JSON.stringify(v) : c.normalize(v);
+  if (v === null || v === undefined) return null;
+  const value = c.normalize(v);
+  return c.toParam ? c.toParam(value) : value;
 }
 
 function typeFromValues(field: string, filters: readonly Readonly<Record<string, unknown>>[]): string {

@@ -2,7 +2,7 @@ import type { CacheEvent } from './cache-stats.js';
 import { type CacheEntry, type CacheTier, keyTag } from './cache-tier.js';
 import type { InvalidationClock } from './invalidation-clock.js';
 import type { MemoryTier } from './memory-tier.js';
-import type { RememberOptions } from './shared-cache.js';
+import type { RememberOptions } from './remember-options.js';
 
 /**
  * One load of a key through the tiers: ask each lower tier in order (keeping its ticket), else call

@@ -1,35 +1,32 @@
-import type { EntityBase } from './entity.js';
-
-/** The column kinds cellar knows; each maps to one PostgreSQL type (see docs/entities-and-types.md). */
-export type ColumnKind =
-  | 'id'
-  | 'ref'
-  | 'bigint'
-  | 'int'
-  | 'text'
-  | 'decimal'
-  | 'date'
-  | 'timestamptz'
-  | 'bool'
-  | 'float8'
-  | 'jsonb'
-  | 'version';
+/**
+ * What a `col.ref` points at: an entity (`defineEntity`'s result). Structural, so that column specs
+ * need nothing from the entity modules.
+ */
+export interface ReferenceTarget {
+  readonly name: string;
+  readonly meta: unknown;
+}
 
 /**
  * A column declaration produced by one of the `col.*` factories. It is plain data (checked by an ajv
- * schema when the entity is defined); `Value` and `Optional` only carry types for the compiler.
+ * schema when the entity is defined); `Value`, `Optional`, `Generated` and `Input` only carry types
+ * for the compiler. Which options a kind takes is its column type's business (`src/schema/types`).
  */
 export interface ColumnSpec<Value = unknown, Optional extends boolean = boolean, Generated extends boolean = false, Input = Value> {
-  readonly kind: ColumnKind;
+  /** The column kind: a key of the column type registry (`ColumnKind`). */
+  readonly kind: string;
   readonly nullable: boolean;
-  /** Value given to rows inserted without this field (already normalized). */
+  /** Value given to rows inserted without this field. */
   readonly default?: unknown;
+  /** `col.text`: the longest value, in characters (the column becomes `varchar(n)`). */
   readonly maxLength?: number;
+  /** `col.char` / `col.varchar`: the declared length. */
+  readonly length?: number;
   readonly enum?: readonly string[];
   readonly precision?: number;
   readonly scale?: number;
   /** For `ref`: the referenced entity, or a function returning it (for self or forward references). */
-  readonly references?: EntityBase | (() => EntityBase);
+  readonly references?: ReferenceTarget | (() => ReferenceTarget);
   /** Phantom field: the TypeScript type of the value. Never set at run time. */
   readonly __value?: Value;
   /** Phantom field: whether `insert` may omit the field. Never set at run time. */
@@ -54,3 +51,23 @@ export type IsOptional<C> = C extends ColumnSpec<unknown, infer O, boolean, unkn
 
 /** Whether the column is generated (id, version). */
 export type IsGenerated<C> = C extends ColumnSpec<unknown, boolean, infer G, unknown> ? G : never;
+
+/** Options every column accepts. */
+export interface ColumnOptions<T> {
+  /** Allow NULL (the value type gains `| null`). Default false. */
+  readonly nullable?: boolean;
+  /** Value for rows inserted without this field; also the column's SQL DEFAULT. */
+  readonly default?: T;
+}
+
+type Nullable<O, T> = O extends { nullable: true } ? T | null : T;
+type Optional<O> = O extends { nullable: true } ? true : O extends { default: unknown } ? true : false;
+
+/** The spec type a factory returns for options `O`, value `T` and input `I`. */
+export type SpecOf<O, T, I = T> = ColumnSpec<Nullable<O, T>, Optional<O>, false, Nullable<O, I>>;
+
+/** Builds the frozen spec of a factory; the factory's declared return type gives `R`. */
+export function makeSpec<R extends AnyColumnSpec>(kind: string, options: object | undefined, extra: object = {}): R {
+  const { nullable = false, ...rest } = (options ?? {}) as { nullable?: boolean };
+  return Object.freeze({ kind, nullable, ...rest, ...extra }) as R;
+}

@@ -1,4 +1,5 @@
 import type { ColumnMeta, EntityMeta } from './entity-meta.js';
+import { stringLiteral } from './types/column-type.js';
 import type { EntityRegistry } from './entity-registry.js';
 import { generatedIdentifier, ID_BLOCK_SIZE, quoteIdentifier as q, snakeCase } from './naming.js';
 
@@ -27,58 +28,16 @@ export function schemaStatements(registry: EntityRegistry): string[] {
 }
 
 function columnDdl(meta: EntityMeta, c: ColumnMeta): string {
-  const { spec } = c;
-  const parts = [q(c.column), sqlType(c)];
-  if (spec.kind === 'id') parts.push(`PRIMARY KEY DEFAULT nextval('${meta.sequence.replaceAll("'", "''")}')`);
+  const { spec, type } = c;
+  const parts = [q(c.column), c.sqlType];
+  if (type.generated === 'id') parts.push(`PRIMARY KEY DEFAULT nextval('${meta.sequence.replaceAll("'", "''")}')`);
   else if (!spec.nullable) parts.push('NOT NULL');
-  if (spec.kind === 'version') parts.push('DEFAULT 1');
-  else if (c.defaultValue !== undefined && c.defaultValue !== null) parts.push(`DEFAULT ${literal(c.defaultValue, c)}`);
+  if (type.generated === 'version') parts.push('DEFAULT 1');
+  else if (c.defaultValue !== undefined && c.defaultValue !== null) parts.push(`DEFAULT ${type.ddlLiteral(c.defaultValue)}`);
   if (spec.enum) parts.push(`CHECK (${q(c.column)} IN (${spec.enum.map((e) => stringLiteral(e)).join(', ')}))`);
-  if (spec.kind === 'ref' && spec.references) {
-    const target = (typeof spec.references === 'function' ? spec.references() : spec.references).meta;
+  if (spec.references) {
+    const target = (typeof spec.references === 'function' ? spec.references() : spec.references).meta as EntityMeta;
     parts.push(`REFERENCES ${q(target.table)} (${q(target.id.column)})`);
   }
   return parts.join(' ');
-}
-
-/** The PostgreSQL type of a column, as used in DDL. */
-export function sqlType(c: ColumnMeta): string {
-  const { spec } = c;
-  switch (spec.kind) {
-    case 'text':
-      return spec.maxLength === undefined ? 'text' : `varchar(${spec.maxLength})`;
-    case 'decimal':
-      return spec.precision === undefined ? 'numeric' : `numeric(${spec.precision},${spec.scale ?? 0})`;
-    default:
-      return arrayElementType(c);
-  }
-}
-
-/** The type used for casts and `unnest` arrays of this column (no length or precision modifiers). */
-export function arrayElementType(c: ColumnMeta): string {
-  switch (c.spec.kind) {
-    case 'id':
-    case 'ref':
-    case 'bigint':
-      return 'int8';
-    case 'int':
-    case 'version':
-      return 'int4';
-    case 'decimal':
-      return 'numeric';
-    default:
-      return c.spec.kind;
-  }
-}
-
-function literal(value: unknown, c: ColumnMeta): string {
-  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
-  if (typeof value === 'boolean') return value ? 'true' : 'false';
-  if (value instanceof Date) return `${stringLiteral(value.toISOString())}::timestamptz`;
-  if (c.spec.kind === 'jsonb') return `${stringLiteral(JSON.stringify(value))}::jsonb`;
-  return stringLiteral(String(value));
-}
-
-function stringLiteral(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
 }

@@ -2,9 +2,13 @@ import { Ajv } from 'ajv';
 import { DefinitionError } from '../errors/definition-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import type { AnyColumnSpec } from './column-spec.js';
-import type { EntityDefinition } from './entity.js';
+import type { EntityDefinition } from './entity-definition.js';
 import { MAX_IDENTIFIER_BYTES, snakeCase } from './naming.js';
+import { COLUMN_KINDS, columnTypeOf } from './types/registry.js';
 import { createNormalizer } from './value-normalizer.js';
+
+/** The options a kind may take, besides nullable and default (each kind lists its own). */
+const KIND_OPTIONS = ['maxLength', 'length', 'enum', 'precision', 'scale', 'references'] as const;
 
 const IDENTIFIER = '^[A-Za-z_][A-Za-z0-9_]*$';
 
@@ -52,10 +56,11 @@ const definitionSchema = {
       required: ['kind', 'nullable'],
       additionalProperties: false,
       properties: {
-        kind: { enum: ['id', 'ref', 'bigint', 'int', 'text', 'decimal', 'date', 'timestamptz', 'bool', 'float8', 'jsonb', 'version'] },
+        kind: { enum: COLUMN_KINDS },
         nullable: { type: 'boolean' },
         default: {},
         maxLength: { type: 'integer', minimum: 1, maximum: 10_485_760 },
+        length: { type: 'integer', minimum: 1, maximum: 10_485_760 },
         enum: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string' } },
         precision: { type: 'integer', minimum: 1, maximum: 1000 },
         scale: { type: 'integer', minimum: 0, maximum: 1000 },
@@ -81,9 +86,9 @@ export function checkEntityDefinition(def: EntityDefinition<Record<string, AnyCo
   }
   const problems: string[] = [];
   const columns = Object.entries(def.columns);
-  const ids = columns.filter(([, c]) => c.kind === 'id');
-  if (ids.length !== 1) problems.push(`${label}: needs exactly one col.id() column, has ${ids.length}`);
-  if (columns.filter(([, c]) => c.kind === 'version').length > 1) problems.push(`${label}: has more than one col.version() column`);
+  const generated = (what: 'id' | 'version') => columns.filter(([, c]) => columnTypeOf(c.kind).generated === what).length;
+  if (generated('id') !== 1) problems.push(`${label}: needs exactly one col.id() column, has ${generated('id')}`);
+  if (generated('version') > 1) problems.push(`${label}: has more than one col.version() column`);
   const table = def.table ?? snakeCase(def.name);
   checkIdentifier(problems, `${label}: table name`, table);
   for (const [field, spec] of columns) for (const problem of columnProblems(label, field, spec)) problems.push(problem);
@@ -105,15 +110,13 @@ function columnProblems(label: string, field: string, spec: AnyColumnSpec): stri
   const problems: string[] = [];
   const at = `${label}.columns.${field}`;
   checkIdentifier(problems, at, snakeCase(field));
-  if ((spec.maxLength !== undefined || spec.enum !== undefined) && spec.kind !== 'text') problems.push(`${at}: maxLength and enum apply to col.text only`);
-  if ((spec.precision !== undefined || spec.scale !== undefined) && spec.kind !== 'decimal') problems.push(`${at}: precision and scale apply to col.decimal only`);
-  if (spec.scale !== undefined && (spec.precision === undefined || spec.scale > spec.precision)) problems.push(`${at}: scale needs a precision at least as large`);
-  if (spec.kind === 'ref' && spec.references === undefined) problems.push(`${at}: col.ref needs the referenced entity`);
-  if (spec.enum && spec.maxLength !== undefined) {
-    for (const e of spec.enum) if ([...e].length > spec.maxLength) problems.push(`${at}: enum value "${e}" is longer than maxLength ${spec.maxLength}`);
+  const type = columnTypeOf(spec.kind);
+  for (const option of KIND_OPTIONS) {
+    if (spec[option] !== undefined && !type.options.includes(option)) problems.push(`${at}: ${option} does not apply to col.${spec.kind}`);
   }
+  for (const problem of type.optionProblems?.(spec) ?? []) problems.push(`${at}: ${problem}`);
   if (spec.default !== undefined) {
-    if (spec.kind === 'id' || spec.kind === 'version') problems.push(`${at}: ${spec.kind} columns take no default`);
+    if (type.generated) problems.push(`${at}: ${spec.kind} columns take no default`);
     else {
       try {
         createNormalizer(label, field, spec)(spec.default);

@@ -1,7 +1,14 @@
 import type { AnyColumnSpec } from './column-spec.js';
-import type { EntityBase } from './entity.js';
 import { generatedIdentifier, snakeCase } from './naming.js';
+import type { ColumnType } from './types/column-type.js';
+import { columnTypeOf } from './types/registry.js';
 import { createNormalizer, type Normalizer } from './value-normalizer.js';
+
+/** What every entity has at run time, whatever its columns. */
+export interface EntityBase {
+  readonly name: string;
+  readonly meta: EntityMeta;
+}
 
 /** One column of an entity as the runtime sees it. */
 export interface ColumnMeta {
@@ -12,6 +19,12 @@ export interface ColumnMeta {
   /** Position in a row's value array. */
   readonly index: number;
   readonly spec: AnyColumnSpec;
+  /** The kind's behaviour (src/schema/types). */
+  readonly type: ColumnType;
+  /** The type of casts and unnest arrays: `int8`, `numeric`, `text`. */
+  readonly castType: string;
+  /** The type in DDL, with modifiers: `varchar(40)`. */
+  readonly sqlType: string;
   /** Validates and canonicalizes a value for this column; throws `ValidationError`. */
   readonly normalize: Normalizer;
   /** The normalized default, or undefined when the column has none. */
@@ -61,13 +74,14 @@ export class EntityMeta {
     this.table = table ?? snakeCase(name);
     this.sequence = generatedIdentifier(`${this.table}_id`, '_seq');
     this.columns = Object.entries(columns).map(([field, spec], index) => {
+      const type = columnTypeOf(spec.kind);
       const normalize = createNormalizer(name, field, spec);
       const defaultValue = spec.default === undefined ? undefined : normalize(spec.default);
-      return Object.freeze({ field, column: snakeCase(field), index, spec, normalize, defaultValue });
+      return Object.freeze({ field, column: snakeCase(field), index, spec, type, castType: type.castType(spec), sqlType: type.sqlType(spec), normalize, defaultValue });
     });
     this.#byField = new Map(this.columns.map((c) => [c.field, c]));
-    this.idIndex = this.columns.findIndex((c) => c.spec.kind === 'id');
-    this.versionIndex = this.columns.findIndex((c) => c.spec.kind === 'version');
+    this.idIndex = this.columns.findIndex((c) => c.type.generated === 'id');
+    this.versionIndex = this.columns.findIndex((c) => c.type.generated === 'version');
     this.parent = parent && {
       entity: toThunk(parent.entity),
       field: parent.field,
@@ -95,7 +109,7 @@ export class EntityMeta {
 
   /** Columns of kind `ref`, with the entity each points to. */
   get references(): readonly { column: ColumnMeta; target: () => EntityBase }[] {
-    return this.columns.flatMap((c) => (c.spec.kind === 'ref' && c.spec.references ? [{ column: c, target: toThunk(c.spec.references) }] : []));
+    return this.columns.flatMap((c) => (c.spec.references ? [{ column: c, target: toThunk(c.spec.references as EntityBase | (() => EntityBase)) }] : []));
   }
 }
 

@@ -25,8 +25,7 @@ export class CacheIndex {
     readonly columns: readonly number[],
   ) {
     this.#single = columns.length === 1;
-    const kind = meta.columns[columns[0] as number]?.spec.kind;
-    this.#rawColumn = this.#single && (kind === 'id' || kind === 'ref' || kind === 'bigint' || kind === 'int' || kind === 'text') ? (columns[0] as number) : -1;
+    this.#rawColumn = this.#single && meta.columns[columns[0] as number]?.type.primitiveKey === true ? (columns[0] as number) : -1;
   }
 
   /** The key of a row's current values. */

@@ -1,5 +1,4 @@
 import type { ColumnMeta } from '../schema/entity-meta.js';
-import { quoteElement } from '../sql/param-encoding.js';
 import type { RowState } from './row-state.js';
 
 /**
@@ -26,24 +25,5 @@ function arrayOf(rows: readonly RowState[], index: number, encode: (v: never) =>
 }
 
 function elementEncoder(column: ColumnMeta): (v: never) => string {
-  switch (column.spec.kind) {
-    case 'id':
-    case 'ref':
-    case 'bigint':
-    case 'int':
-    case 'version':
-    case 'float8':
-    case 'decimal':
-    case 'date':
-      // Normalized values of these kinds are plain digits, signs, '.', 'e' and '-': safe unquoted.
-      return String;
-    case 'bool':
-      return (v: boolean) => (v ? 't' : 'f');
-    case 'timestamptz':
-      return (v: Date) => quoteElement(v.toISOString());
-    case 'jsonb':
-      return (v: unknown) => quoteElement(JSON.stringify(v));
-    case 'text':
-      return quoteElement;
-  }
+  return column.type.arrayElement as (v: never) => string;
 }

@@ -1,4 +1,3 @@
-import { arrayElementType } from '../schema/ddl.js';
 import type { ColumnMeta, EntityMeta } from '../schema/entity-meta.js';
 import { quoteIdentifier as q } from '../schema/naming.js';
 
@@ -28,7 +27,7 @@ export class EntityStatements {
     const all = meta.columns;
     this.insert =
       `INSERT INTO ${this.table} (${all.map((c) => q(c.column)).join(', ')}) ` +
-      `SELECT * FROM unnest(${all.map((c, i) => `$${i + 1}::${arrayElementType(c)}[]`).join(', ')})`;
+      `SELECT * FROM unnest(${all.map((c, i) => `$${i + 1}::${c.castType}[]`).join(', ')})`;
     const id = q(meta.id.column);
     this.whereIdIn = `t.${id} = ANY($1::int8[])`;
     this.existingIds = `SELECT t.${id} FROM ${this.table} t WHERE ${this.whereIdIn}`;
@@ -57,7 +56,7 @@ export class EntityStatements {
     const cols = columns.map((i) => meta.columns[i] as ColumnMeta);
     const id = q(meta.id.column);
     const sets = cols.map((c, i) => `${q(c.column)} = u.c${i}`);
-    const arrays = ['$1::int8[]', ...cols.map((c, i) => `$${i + 2}::${arrayElementType(c)}[]`)];
+    const arrays = ['$1::int8[]', ...cols.map((c, i) => `$${i + 2}::${c.castType}[]`)];
     const names = ['id', ...cols.map((_, i) => `c${i}`)];
     let where = `t.${id} = u.id`;
     if (meta.versionIndex >= 0) {

@@ -1,4 +1,3 @@
-import { arrayElementType } from '../schema/ddl.js';
 import type { ColumnMeta } from '../schema/entity-meta.js';
 import { quoteIdentifier as q } from '../schema/naming.js';
 import { chunk } from '../sql/chunks.js';
@@ -29,7 +28,7 @@ export class KeyedLoader {
       this.uow.countCacheHits();
       return cached;
     }
-    const where = index.columns.map((c, i) => `t.${q(this.#column(index, c).column)} = $${i + 1}::${arrayElementType(this.#column(index, c))}`).join(' AND ');
+    const where = index.columns.map((c, i) => `t.${q(this.#column(index, c).column)} = $${i + 1}::${(this.#column(index, c)).castType}`).join(' AND ');
     const fromDb = await this.uow.loadWhere(index.meta, `${where} ORDER BY t.${q(index.meta.id.column)}`, keyValues.map(encodeParam), refresh ? 'refresh' : 'keep');
     index.markLoaded(key);
     const live = index.live(key);
@@ -54,8 +53,8 @@ export class KeyedLoader {
     const columns = index.columns.map((c) => this.#column(index, c));
     const where =
       columns.length === 1
-        ? `t.${q((columns[0] as ColumnMeta).column)} = ANY($1::${arrayElementType(columns[0] as ColumnMeta)}[])`
-        : `(${columns.map((c) => `t.${q(c.column)}`).join(', ')}) IN (SELECT * FROM unnest(${columns.map((c, i) => `$${i + 1}::${arrayElementType(c)}[]`).join(', ')}))`;
+        ? `t.${q((columns[0] as ColumnMeta).column)} = ANY($1::${(columns[0] as ColumnMeta).castType}[])`
+        : `(${columns.map((c) => `t.${q(c.column)}`).join(', ')}) IN (SELECT * FROM unnest(${columns.map((c, i) => `$${i + 1}::${(c).castType}[]`).join(', ')}))`;
     for (const part of chunk([...pending], KEYS_PER_STATEMENT)) {
       const arrays = columns.map((_, i) => arrayLiteral(part.map(([, values]) => values[i])));
       await this.uow.loadWhere(index.meta, where, arrays);

@@ -15,9 +15,9 @@ export function newRowValues(meta: EntityMeta, input: Readonly<Record<string, un
     const given = input[column.field];
     if (given !== undefined) matched++;
     if (i === skipIndex) continue;
-    const kind = column.spec.kind;
-    if (kind === 'id') continue;
-    if (kind === 'version') values[i] = 1;
+    const generated = column.type.generated;
+    if (generated === 'id') continue;
+    if (generated === 'version') values[i] = 1;
     else if (given !== undefined) values[i] = column.normalize(given);
     else if (column.defaultValue !== undefined) values[i] = typeof column.defaultValue === 'object' ? structuredClone(column.defaultValue) : column.defaultValue;
     else if (column.spec.nullable) values[i] = null;

@@ -1,5 +1,6 @@
 import { SqlParamError } from '../errors/sql-param-error.js';
-import { hasJsonNul } from '../schema/value-normalizer.js';
+import { hasJsonNul } from '../schema/types/jsonb-type.js';
+import { quoteElement } from '../schema/types/column-type.js';
 
 /**
  * Converts a JavaScript value to what node-postgres sends as a text parameter. bigint is sent
@@ -58,12 +59,7 @@ function arrayElement(v: unknown): string {
   }
 }
 
-const NEEDS_ESCAPE = /[\\"]/;
-
-/** Always quoted, so that empty strings, 'NULL', spaces and braces survive. */
-export function quoteElement(s: string): string {
-  return NEEDS_ESCAPE.test(s) ? `"${s.replace(/[\\"]/g, '\\$&')}"` : `"${s}"`;
-}
+export { quoteElement };
 
 function toJson(value: unknown): string {
   let json: string;

@@ -1,6 +1,7 @@
 import { ValidationError } from '../errors/validation-error.js';
 import type { AnyColumnSpec, ValueOf } from '../schema/column-spec.js';
 import { snakeCase } from '../schema/naming.js';
+import { columnTypeOf } from '../schema/types/registry.js';
 
 /** Columns of a relational select: field name → `col.*` spec. The SQL column is the field's snake_case. */
 export type Shape = Readonly<Record<string, AnyColumnSpec>>;
@@ -46,23 +47,5 @@ function converter(key: string, spec: AnyColumnSpec): (v: unknown) => unknown {
 }
 
 function kindConverter(spec: AnyColumnSpec): (v: unknown) => unknown {
-  switch (spec.kind) {
-    case 'id':
-    case 'ref':
-    case 'bigint':
-      return (v) => (typeof v === 'bigint' ? v : BigInt(v as string | number));
-    case 'int':
-    case 'version':
-    case 'float8':
-      return (v) => (typeof v === 'number' ? v : Number(v));
-    case 'decimal':
-    case 'text':
-    case 'date':
-      return (v) => (typeof v === 'string' ? v : String(v));
-    case 'timestamptz':
-      return (v) => (v instanceof Date ? v : new Date(v as string));
-    case 'bool':
-    case 'jsonb':
-      return (v) => v;
-  }
+  return columnTypeOf(spec.kind).fromDriver;
 }

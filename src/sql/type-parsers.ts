@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { columnTypes } from '../schema/types/registry.js';
 
 /**
  * Text-format parsers cellar installs per query (never globally on `pg.types`, which would change
@@ -43,6 +44,19 @@ function parseUnquotedArray(text: string, parse: (element: string) => unknown): 
     else token += c;
   }
   return (current[0] as unknown[] | undefined) ?? [];
+}
+
+// Parsers the column kinds ask for (timestamp without time zone kept as text, and its arrays).
+type KindParser = ((text: string) => unknown) | `array-of-${number}`;
+const requested: [number, KindParser][] = Object.values(columnTypes).flatMap((type) =>
+  Object.entries((type as { parsers?: Readonly<Record<number, KindParser>> }).parsers ?? {}).map(([oid, parser]): [number, KindParser] => [Number(oid), parser]),
+);
+for (const [oid, parser] of requested) if (typeof parser === 'function') OVERRIDES.set(oid, parser);
+const parseArray = (pg.types.arrayParser as unknown as { create(text: string, element: (e: string) => unknown): { parse(): unknown[] } }).create;
+for (const [oid, parser] of requested) {
+  if (typeof parser === 'function') continue;
+  const element = OVERRIDES.get(Number(parser.slice('array-of-'.length))) ?? ((text: string) => text);
+  OVERRIDES.set(oid, (text) => parseArray(text, element).parse());
 }
 
 /** The `types` object passed with every query cellar sends. */
