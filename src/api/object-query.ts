@@ -1,6 +1,5 @@
 import { ValidationError } from '../errors/validation-error.js';
 import type { AnyEntity, EntityBase, FieldOf } from '../schema/entity.js';
-import { quoteIdentifier as q } from '../schema/naming.js';
 import { bindNamedParams, compileNamedSql } from '../sql/named-params.js';
 import { encodeParam } from '../sql/param-encoding.js';
 import { eagerLoad, loadOrder } from '../session/eager-loader.js';
@@ -89,8 +88,7 @@ export class ObjectQuery<E extends AnyEntity> {
     const dir = typeof direction === 'string' ? direction.toLowerCase() : direction;
     if (dir !== 'asc' && dir !== 'desc') throw ValidationError.badSortDirection(this.entity.meta.name, field, direction);
     if (nulls !== undefined && nulls !== 'first' && nulls !== 'last') throw ValidationError.badNullsOrder(this.entity.meta.name, field, nulls);
-    const key = `t.${q(column.column)} ${dir === 'desc' ? 'DESC' : 'ASC'}${nulls ? ` NULLS ${nulls === 'first' ? 'FIRST' : 'LAST'}` : ''}`;
-    return this.#with({ order: [...this.#state.order, key] });
+    return this.#with({ order: [...this.#state.order, statementsFor(this.entity.meta).sortKey(column, dir, nulls)] });
   }
 
   /** At most `n` rows. Without `orderBy`, rows are ordered by id so that pages are stable. */
@@ -139,7 +137,7 @@ export class ObjectQuery<E extends AnyEntity> {
 
   /** The number of matching rows in the database (one `count(*)`; unflushed changes are not counted). */
   async count(): Promise<number> {
-    const { text, values } = this.#compile(false, `SELECT count(*) AS n FROM ${q(this.entity.meta.table)} t WHERE `);
+    const { text, values } = this.#compile(false, statementsFor(this.entity.meta).countWhere);
     const result = await this.unitOfWork().run((c) => c.queryArrays(text, values));
     return Number(result.rows[0]?.[0] ?? 0);
   }
@@ -171,7 +169,7 @@ export class ObjectQuery<E extends AnyEntity> {
     const { conditions, order, limit, offset } = this.#state;
     let tail = conditions.length > 0 ? conditions.join(' AND ') : 'true';
     if (paging) {
-      const sort = order.length > 0 ? order : limit !== undefined || offset !== undefined ? [`t.${q(this.entity.meta.id.column)}`] : [];
+      const sort = order.length > 0 ? order : limit !== undefined || offset !== undefined ? [statementsFor(this.entity.meta).column(this.entity.meta.id)] : [];
       if (sort.length > 0) tail += ` ORDER BY ${sort.join(', ')}`;
       if (limit !== undefined) tail += ` LIMIT ${limit}`;
       if (offset !== undefined) tail += ` OFFSET ${offset}`;

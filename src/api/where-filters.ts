@@ -1,8 +1,8 @@
 import { ValidationError } from '../errors/validation-error.js';
 import type { AnyEntity, FieldInput, FieldOf } from '../schema/entity.js';
 import type { ColumnMeta, EntityMeta } from '../schema/entity-meta.js';
-import { quoteIdentifier as q } from '../schema/naming.js';
 import { arrayLiteral, encodeParam } from '../sql/param-encoding.js';
+import { statementsFor } from '../session/entity-statements.js';
 
 /** Operators of a field filter; several in one object are ANDed. */
 export interface FilterOperators<V> {
@@ -40,7 +40,7 @@ export function filtersToSql(meta: EntityMeta, filters: Readonly<Record<string, 
     if (filter === undefined) continue;
     const column = meta.field(field);
     if (!column) throw ValidationError.unknownField(meta.name, field);
-    const ref = `t.${q(column.column)}`;
+    const ref = statementsFor(meta).column(column);
     if (filter === null) into.conditions.push(`${ref} IS NULL`);
     else if (isOperatorObject(filter)) operatorsToSql(meta, column, ref, filter, into);
     else into.conditions.push(`${ref} = ${param(into, column, normalize(column, filter))}`);

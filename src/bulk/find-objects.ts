@@ -3,7 +3,6 @@ import type { Session, SqlParams } from '../api/session.js';
 import { unitOfWorkOf } from '../api/session-internals.js';
 import { ValidationError } from '../errors/validation-error.js';
 import type { AnyEntity } from '../schema/entity.js';
-import { quoteIdentifier as q } from '../schema/naming.js';
 import { chunk } from '../sql/chunks.js';
 import { bindNamedParams, compileNamedSql } from '../sql/named-params.js';
 import { encodeParam } from '../sql/param-encoding.js';
@@ -55,7 +54,7 @@ export async function findObjects<E extends AnyEntity, F extends Readonly<Record
   const table = new FilterTable(meta, query.filters, query.sqlConditions);
   // No ORDER BY: the rows are grouped by filter position here, in linear time, instead of sorted
   // (often spilled to disk) by the server.
-  const sql = `SELECT ${statementsFor(meta).selectList}, f.__ord::int4 FROM ${table.fromClause} JOIN ${q(meta.table)} t ON (${query.sqlConditions})`;
+  const sql = statementsFor(meta).joinFilters(table.fromClause, query.sqlConditions);
   const compiled = compileNamedSql(sql);
   const uow = session[unitOfWorkOf];
   const chunks = chunk(query.filters, chunkSize);

@@ -1,7 +1,7 @@
-import { quoteIdentifier } from '../schema/naming.js';
 import type { ColumnMeta, EntityMeta } from '../schema/entity-meta.js';
 import { appendAll } from '../sql/chunks.js';
 import { arrayLiteral } from '../sql/param-encoding.js';
+import { statementsFor } from './entity-statements.js';
 import { isLive, type RowState, RowStatus } from './row-state.js';
 import type { UnitOfWork } from './unit-of-work.js';
 
@@ -31,8 +31,7 @@ export async function collectCascade(uow: UnitOfWork, roots: readonly RowState[]
 async function childrenOf(uow: UnitOfWork, child: EntityMeta, columnIndex: number, parents: readonly RowState[]): Promise<RowState[]> {
   const persisted = parents.filter((p) => p.status === RowStatus.Loaded).map((p) => p.id);
   if (persisted.length > 0) {
-    const column = quoteIdentifier((child.columns[columnIndex] as ColumnMeta).column);
-    await uow.loadWhere(child, `t.${column} = ANY($1::int8[])`, [arrayLiteral(persisted)], 'refresh');
+    await uow.loadWhere(child, statementsFor(child).whereColumnIn(child.columns[columnIndex] as ColumnMeta), [arrayLiteral(persisted)], 'refresh');
   }
   // Every child of these parents is now cached: the database's, and the session's under their in-session parent.
   const index = uow.indexFor(child, [columnIndex]);

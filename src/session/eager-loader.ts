@@ -1,8 +1,8 @@
 import { ValidationError } from '../errors/validation-error.js';
 import type { ColumnMeta, EntityMeta } from '../schema/entity-meta.js';
-import { quoteIdentifier as q } from '../schema/naming.js';
 import { chunk } from '../sql/chunks.js';
 import { arrayLiteral } from '../sql/param-encoding.js';
+import { statementsFor } from './entity-statements.js';
 import { type RowState, RowStatus } from './row-state.js';
 import type { UnitOfWork } from './unit-of-work.js';
 
@@ -23,11 +23,11 @@ export async function eagerLoad(uow: UnitOfWork, rootMeta: EntityMeta, roots: re
     const parents = loaded.get(relation.entity().meta) ?? [];
     const index = uow.indexFor(child, [relation.columnIndex]);
     const toRead = parents.filter((p) => p.status === RowStatus.Loaded && !index.isLoaded(p.id)).map((p) => p.id);
-    const column = q((child.columns[relation.columnIndex] as ColumnMeta).column);
+    const byParents = statementsFor(child).whereColumnIn(child.columns[relation.columnIndex] as ColumnMeta);
     for (const ids of chunk(toRead, PARENTS_PER_STATEMENT)) {
       // When no row of the child entity is cached yet, every row read is fresh: skip the identity lookups.
       const absentSince = uow.cachedRowsOf(child).size === 0 ? uow.cacheChanges(child) : undefined;
-      await uow.loadWhere(child, `t.${column} = ANY($1::int8[])`, [arrayLiteral(ids)], 'keep', absentSince);
+      await uow.loadWhere(child, byParents, [arrayLiteral(ids)], 'keep', absentSince);
     }
     const children: RowState[] = [];
     for (const parent of parents) {

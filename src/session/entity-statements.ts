@@ -18,7 +18,14 @@ export class EntityStatements {
   readonly delete: string;
   /** The ids of an array that exist: `SELECT id … WHERE id = ANY($1)`. */
   readonly existingIds: string;
+  /** `SELECT count(*) AS n FROM <table> t WHERE ` — an object query's count, completed by its conditions. */
+  readonly countWhere: string;
+  /** Reserves `$2` blocks of ids from the entity's sequence (`$1`, the quoted name: see {@link sequence}). */
+  readonly nextIds = 'SELECT nextval($1::regclass) FROM generate_series(1, $2::int4)';
+  /** The sequence's name as {@link nextIds} takes it. */
+  readonly sequence: string;
   readonly #updates = new Map<string, string>();
+  readonly #columnIn = new Map<number, string>();
 
   constructor(readonly meta: EntityMeta) {
     this.table = q(meta.table);
@@ -31,6 +38,8 @@ export class EntityStatements {
     const id = q(meta.id.column);
     this.whereIdIn = `t.${id} = ANY($1::int8[])`;
     this.existingIds = `SELECT t.${id} FROM ${this.table} t WHERE ${this.whereIdIn}`;
+    this.countWhere = `SELECT count(*) AS n FROM ${this.table} t WHERE `;
+    this.sequence = q(meta.sequence);
     const version = meta.versionIndex >= 0 ? q((meta.columns[meta.versionIndex] as ColumnMeta).column) : undefined;
     // Deletes return the ids they did NOT delete (normally none): an optimistic-lock failure then
     // names exactly the stale or vanished rows, which the state after the statement cannot tell.
@@ -42,6 +51,39 @@ export class EntityStatements {
         `SELECT u.id FROM u WHERE NOT EXISTS (SELECT 1 FROM w WHERE w.id = u.id)`
       : `WITH w AS (DELETE FROM ${this.table} t WHERE ${this.whereIdIn} RETURNING t.${id} AS id) ` +
         `SELECT u.id FROM unnest($1::int8[]) AS u(id) WHERE NOT EXISTS (SELECT 1 FROM w WHERE w.id = u.id)`;
+  }
+
+  /** `t."column"`: a column of the entity's row alias. */
+  column(c: ColumnMeta): string {
+    return `t.${q(c.column)}`;
+  }
+
+  /** An ORDER BY key: `t."column" DESC NULLS LAST`. */
+  sortKey(c: ColumnMeta, direction: 'asc' | 'desc', nulls?: 'first' | 'last'): string {
+    return `${this.column(c)} ${direction === 'desc' ? 'DESC' : 'ASC'}${nulls ? ` NULLS ${nulls === 'first' ? 'FIRST' : 'LAST'}` : ''}`;
+  }
+
+  /** `t."column" = ANY($1::type[])`: rows whose column is any of an array (children of parents, keys). */
+  whereColumnIn(c: ColumnMeta): string {
+    let sql = this.#columnIn.get(c.index);
+    if (sql === undefined) this.#columnIn.set(c.index, (sql = `${this.column(c)} = ANY($1::${c.castType}[])`));
+    return sql;
+  }
+
+  /** `t.a = $1::ta AND t.b = $2::tb ORDER BY t.id`: the rows of one key of an index. */
+  whereKey(columns: readonly ColumnMeta[]): string {
+    return `${columns.map((c, i) => `${this.column(c)} = $${i + 1}::${c.castType}`).join(' AND ')} ORDER BY t.${q(this.meta.id.column)}`;
+  }
+
+  /** Rows of any of many keys: `= ANY` for one column, `(a, b) IN (SELECT * FROM unnest(…))` for several. */
+  whereKeysIn(columns: readonly ColumnMeta[]): string {
+    if (columns.length === 1) return this.whereColumnIn(columns[0] as ColumnMeta);
+    return `(${columns.map((c) => this.column(c)).join(', ')}) IN (SELECT * FROM unnest(${columns.map((c, i) => `$${i + 1}::${c.castType}[]`).join(', ')}))`;
+  }
+
+  /** `findObjects`: the entity's rows joined to a filter table (`from`, alias `f`) under `conditions`. */
+  joinFilters(from: string, conditions: string): string {
+    return `SELECT ${this.selectList}, f.__ord::int4 FROM ${from} JOIN ${this.table} t ON (${conditions})`;
   }
 
   /**

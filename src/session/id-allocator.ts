@@ -1,6 +1,7 @@
 import type { Connection } from '../db/connection.js';
 import type { EntityMeta } from '../schema/entity-meta.js';
-import { ID_BLOCK_SIZE, quoteIdentifier } from '../schema/naming.js';
+import { ID_BLOCK_SIZE } from '../schema/naming.js';
+import { statementsFor } from './entity-statements.js';
 
 const FIRST_BLOCKS = 1;
 const MAX_BLOCKS = 1024;
@@ -48,10 +49,8 @@ export class IdAllocator {
     const p = pool;
     p.refilling ??= (async () => {
       try {
-        const result = await connection.queryArrays('SELECT nextval($1::regclass) FROM generate_series(1, $2::int4)', [
-          quoteIdentifier(meta.sequence),
-          p.grow,
-        ]);
+        const statements = statementsFor(meta);
+        const result = await connection.queryArrays(statements.nextIds, [statements.sequence, p.grow]);
         for (const row of result.rows) p.blocks.push(row[0] as bigint);
         p.grow = Math.min(p.grow * 2, MAX_BLOCKS);
       } finally {

@@ -1,8 +1,8 @@
 import type { ColumnMeta } from '../schema/entity-meta.js';
-import { quoteIdentifier as q } from '../schema/naming.js';
 import { chunk } from '../sql/chunks.js';
 import { arrayLiteral, encodeParam } from '../sql/param-encoding.js';
 import type { CacheIndex } from './cache-index.js';
+import { statementsFor } from './entity-statements.js';
 import type { IndexKey } from './index-key.js';
 import { type RowState, RowStatus } from './row-state.js';
 import type { UnitOfWork } from './unit-of-work.js';
@@ -28,8 +28,8 @@ export class KeyedLoader {
       this.uow.countCacheHits();
       return cached;
     }
-    const where = index.columns.map((c, i) => `t.${q(this.#column(index, c).column)} = $${i + 1}::${(this.#column(index, c)).castType}`).join(' AND ');
-    const fromDb = await this.uow.loadWhere(index.meta, `${where} ORDER BY t.${q(index.meta.id.column)}`, keyValues.map(encodeParam), refresh ? 'refresh' : 'keep');
+    const where = statementsFor(index.meta).whereKey(index.columns.map((c) => this.#column(index, c)));
+    const fromDb = await this.uow.loadWhere(index.meta, where, keyValues.map(encodeParam), refresh ? 'refresh' : 'keep');
     index.markLoaded(key);
     const live = index.live(key);
     if (!refresh) return live;
@@ -51,10 +51,7 @@ export class KeyedLoader {
       if (!index.isLoaded(key)) pending.set(key, values);
     }
     const columns = index.columns.map((c) => this.#column(index, c));
-    const where =
-      columns.length === 1
-        ? `t.${q((columns[0] as ColumnMeta).column)} = ANY($1::${(columns[0] as ColumnMeta).castType}[])`
-        : `(${columns.map((c) => `t.${q(c.column)}`).join(', ')}) IN (SELECT * FROM unnest(${columns.map((c, i) => `$${i + 1}::${(c).castType}[]`).join(', ')}))`;
+    const where = statementsFor(index.meta).whereKeysIn(columns);
     for (const part of chunk([...pending], KEYS_PER_STATEMENT)) {
       const arrays = columns.map((_, i) => arrayLiteral(part.map(([, values]) => values[i])));
       await this.uow.loadWhere(index.meta, where, arrays);
