@@ -12,16 +12,13 @@ import { toCellarError } from '../db/pg-error-converter.js';
 import { DefinitionError } from '../errors/definition-error.js';
 import { NoSessionError } from '../errors/no-session-error.js';
 import type { AnyEntity, EntityBase } from '../schema/entity.js';
-import { chunk } from '../sql/chunks.js';
-import { arrayLiteral } from '../sql/param-encoding.js';
 import { EntityRegistry } from '../schema/entity-registry.js';
 import { SharedCache, type SharedCacheOptions } from '../cache/shared-cache.js';
-import { statementsFor } from '../session/entity-statements.js';
 import { UnitOfWork } from '../session/unit-of-work.js';
 import { CACHE_CHANNEL, CacheBroadcast } from './cache-broadcast.js';
 import { withCacheLogging } from './cache-logging.js';
 import { Rop } from './rop.js';
-import { ObjectQuery } from './object-query.js';
+import { preloadRows } from './preload-rows.js';
 import { unitOfWorkOf } from './session-internals.js';
 import { Session } from './session.js';
 import { backoffMs, DEFAULT_RETRY, isTransient, type RetryOptions } from './transaction-retry.js';
@@ -147,34 +144,7 @@ export class Database {
       logTiers: telemetry.log.enabled('debug') ? (details, message) => telemetry.log.write('debug', details, message) : undefined,
     });
     this.#broadcast = new CacheBroadcast(registry, this.cache);
-    this.cache.attachPreloader((entity, what) => this.#preload(entity as EntityBase, what));
-  }
-
-  async #preload(entity: EntityBase, what: readonly (bigint | number)[] | { readonly where: Readonly<Record<string, unknown>> }): Promise<number> {
-    const meta = entity.meta;
-    const settings = meta.cache;
-    if (!settings || !this.#registry.has(meta)) throw new DefinitionError([`${meta.name} declares no cache (or was not given to Database.open); preload needs defineEntity({ cache: { ttlMs } })`]);
-    const rowCache = this.cache.rowsOf(meta.table, settings);
-    return this.transaction(
-      async (s) => {
-        const uow = s[unitOfWorkOf];
-        const reads = Array.isArray(what)
-          ? chunk(what.map((id) => meta.id.normalize(id) as bigint), 10_000).map((ids) => ({ where: statementsFor(meta).whereIdIn, values: [arrayLiteral(ids)] }))
-          : [new ObjectQuery(entity as AnyEntity, () => uow).where((what as { where: Readonly<Record<string, unknown>> }).where as never).whereClause()];
-        let stored = 0;
-        for (const read of reads) {
-          const ticket = rowCache.beginRead();
-          const rows = await uow.queryRows(meta, read.where, read.values).catch((e: unknown) => {
-            rowCache.endRead();
-            throw e;
-          });
-          rowCache.put(ticket, rows, meta.idIndex);
-          stored += rows.length;
-        }
-        return stored;
-      },
-      { readOnly: true },
-    );
+    this.cache.attachPreloader((entity, what) => preloadRows((fn, options) => this.transaction(fn, options), this.cache, registry, entity as EntityBase, what));
   }
 
   /** Checks the entities, opens the pool and verifies that the server answers. */
@@ -264,7 +234,7 @@ export class Database {
     const session = await this.session(options);
     try {
       // The transaction's span is the active one while fn runs: spans the user starts in fn hang below it.
-      const run = (): Promise<T> => otelContext.with(session[unitOfWorkOf].openTransactionSpan(), fn, undefined, session);
+      const run = (): Promise<T> => otelContext.with(session[unitOfWorkOf].tx.openSpan(), fn, undefined, session);
       const result = await (this.#ambientEnabled ? this.#ambient.run(session, run) : run());
       await session.commit();
       return result;

@@ -3,13 +3,8 @@ import { NotFoundError } from '../errors/not-found-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import type { AnyEntity, FieldInput, FieldOf, FieldValue, InsertByParentValues, InsertValues, WritableField } from '../schema/entity.js';
 import type { EntityMeta } from '../schema/entity-meta.js';
-import { arrayLiteral } from '../sql/param-encoding.js';
-import { collectCascade } from '../session/cascade-delete.js';
-import type { EntityRowCache } from '../cache/entity-row-cache.js';
 import type { CacheIndex } from '../session/cache-index.js';
-import { statementsFor } from '../session/entity-statements.js';
-import { KeyedLoader } from '../session/keyed-loader.js';
-import { isLive, type RowState } from '../session/row-state.js';
+import { isLive } from '../session/row-state.js';
 import type { UnitOfWork } from '../session/unit-of-work.js';
 import type { Rop } from './rop.js';
 import { type HasUnitOfWork, unitOfWorkOf } from './session-internals.js';
@@ -50,7 +45,7 @@ export class EntityApi<E extends AnyEntity> {
   protected get unitOfWork(): UnitOfWork {
     const session = typeof this.#source === 'function' ? this.#source() : this.#source;
     const uow = session[unitOfWorkOf];
-    uow.assertUsable();
+    uow.tx.assertUsable();
     if (uow !== this.#checked) {
       if (!uow.registry.has(this.meta)) {
         throw new DefinitionError([`${this.meta.name} is not among the entities given to Database.open`]);
@@ -74,7 +69,7 @@ export class EntityApi<E extends AnyEntity> {
    */
   insert(values: InsertValues<E>): Promise<Rop<E>> {
     try {
-      return this.unitOfWork.insert(this.meta, values as Record<string, unknown>) as Promise<Rop<E>>;
+      return this.unitOfWork.changes.insert(this.meta, values as Record<string, unknown>) as Promise<Rop<E>>;
     } catch (e) {
       return Promise.reject(e);
     }
@@ -94,7 +89,7 @@ export class EntityApi<E extends AnyEntity> {
       if (given !== undefined && given !== null && this.meta.columns[relation.columnIndex]?.normalize(given) !== parent.id) {
         throw new ValidationError(`insertByParent: ${relation.field} ${String(given)} contradicts the parent ${parent.id}; leave it out`, this.meta.name, relation.field);
       }
-      return this.unitOfWork.insert(this.meta, values as Record<string, unknown>, relation.columnIndex, parent.id) as Promise<Rop<E>>;
+      return this.unitOfWork.changes.insert(this.meta, values as Record<string, unknown>, relation.columnIndex, parent.id) as Promise<Rop<E>>;
     } catch (e) {
       return Promise.reject(e);
     }
@@ -110,82 +105,29 @@ export class EntityApi<E extends AnyEntity> {
     return this.find(id).then((row) => row ?? Promise.reject(new NotFoundError(this.meta.name, this.#id(id))));
   }
 
-  /** The shared row cache of this entity, when it is cached and this session may use it. */
-  #rowCache(uow: UnitOfWork): EntityRowCache | undefined {
-    const { meta } = this;
-    return meta.cache ? uow.sharedCacheFor(meta.table)?.rowsOf(meta.table, meta.cache) : undefined;
-  }
-
-  /**
-   * The row from the transaction cache, else from the shared row cache of a cached entity (entering
-   * the transaction cache), counted as a cache hit; undefined otherwise (a deleted row included, which
-   * `find` then answers). Never throws: the slow path reports errors.
-   */
+  /** The row from the transaction cache or the shared row cache, without a statement; never throws (the slow path reports errors). */
   #cachedHit(id: bigint): Rop<E> | undefined {
     try {
-      const uow = this.unitOfWork;
-      const row = uow.cachedRowsOf(this.meta).get(id);
-      if (row !== undefined) {
-        if (!isLive(row)) return undefined;
-        uow.countCacheHits();
-        return row as Rop<E>;
-      }
-      const values = this.meta.cache ? this.#rowCache(uow)?.get(id) : undefined;
-      if (!values) return undefined;
-      uow.countCacheHits();
-      return uow.materializeOne(this.meta, values) as Rop<E>;
+      return this.unitOfWork.rows.cachedHit(this.meta, id) as Rop<E> | undefined;
     } catch {
       return undefined;
     }
   }
 
-
   /** Like {@link load}, but undefined when the row does not exist. */
   find(id: bigint | number): Promise<Rop<E> | undefined> {
     try {
       const key = this.#id(id);
-      const uow = this.unitOfWork;
-      const cached = uow.cachedRowsOf(this.meta).get(key);
+      const { rows } = this.unitOfWork;
+      const cached = rows.identity(this.meta).get(key);
       if (cached !== undefined) {
-        uow.countCacheHits();
+        rows.countHits();
         return Promise.resolve(isLive(cached) ? (cached as Rop<E>) : undefined);
       }
-      return this.#read(uow, [key]).then((rows) => rows[0] as Rop<E> | undefined);
+      return rows.byIds(this.meta, [key]).then((found) => found[0] as Rop<E> | undefined);
     } catch (e) {
       return Promise.reject(e);
     }
-  }
-
-  /**
-   * Rows by id that the transaction cache lacks (the caller has just checked): from the shared row
-   * cache of a cached entity when there (no statement), the rest with one `= ANY` statement — whose
-   * committed rows then enter the shared cache, unless a commit invalidated them while the read ran.
-   */
-  async #read(uow: UnitOfWork, ids: readonly bigint[]): Promise<RowState[]> {
-    const { meta } = this;
-    const byIds = statementsFor(meta).whereIdIn;
-    const rowCache = this.#rowCache(uow);
-    if (!rowCache) return uow.loadWhere(meta, byIds, [arrayLiteral(ids)], 'keep', uow.cacheChanges(meta));
-    const hits: unknown[][] = [];
-    const rest: bigint[] = [];
-    for (const id of ids) {
-      const cached = rowCache.get(id);
-      if (cached) hits.push(cached);
-      else rest.push(id);
-    }
-    const fromCache = hits.length > 0 ? uow.materialize(meta, hits) : [];
-    uow.countCacheHits(hits.length);
-    if (rest.length === 0) return fromCache;
-    const ticket = rowCache.beginRead();
-    let rows: unknown[][];
-    try {
-      rows = await uow.queryRows(meta, byIds, [arrayLiteral(rest)]);
-    } catch (e) {
-      rowCache.endRead();
-      throw e;
-    }
-    rowCache.put(ticket, rows, meta.idIndex);
-    return [...fromCache, ...uow.materialize(meta, rows)];
   }
 
   /**
@@ -201,9 +143,9 @@ export class EntityApi<E extends AnyEntity> {
 
   /** Many rows by id in one statement, undefined where a row does not exist. */
   async findMany(ids: readonly (bigint | number)[]): Promise<(Rop<E> | undefined)[]> {
-    const uow = this.unitOfWork;
+    const { rows: reader } = this.unitOfWork;
     const meta = this.meta;
-    const cached = uow.cachedRowsOf(meta);
+    const cached = reader.identity(meta);
     const found = new Array<Rop<E> | undefined>(ids.length);
     const missing: bigint[] = [];
     const missingAt: number[] = [];
@@ -216,15 +158,15 @@ export class EntityApi<E extends AnyEntity> {
         missingAt.push(i);
       } else if (isLive(row)) found[i] = row as Rop<E>;
     }
-    if (missing.length < ids.length) uow.countCacheHits(ids.length - missing.length);
+    if (missing.length < ids.length) reader.countHits(ids.length - missing.length);
     if (missing.length > 0) {
       for (const key of missing) this.#id(key); // range check before anything is sent
-      const rows = await this.#read(uow, missing);
+      const rows = await reader.byIds(meta, missing);
       // The index scan usually returns rows in the order asked; then no lookup is needed to place them.
       let inOrder = rows.length === missing.length;
       for (let j = 0; inOrder && j < rows.length; j++) inOrder = (rows[j] as Rop<E>).id === missing[j];
       for (let j = 0; j < missingAt.length; j++) {
-        found[missingAt[j] as number] = (inOrder ? rows[j] : uow.cached(meta, missing[j] as bigint)) as Rop<E> | undefined;
+        found[missingAt[j] as number] = (inOrder ? rows[j] : reader.cached(meta, missing[j] as bigint)) as Rop<E> | undefined;
       }
     }
     return found;
@@ -244,9 +186,8 @@ export class EntityApi<E extends AnyEntity> {
    */
   async byParent(parent: Rop): Promise<Rop<E>[]> {
     const { index, key } = this.#collection(parent);
-    const loader = new KeyedLoader(this.unitOfWork);
-    if (parent.isNew()) loader.markLoaded(index, key);
-    return (await loader.rowsByKey(index, key, false)) as Rop<E>[];
+    if (parent.isNew()) index.markLoaded(index.keyOf(key));
+    return (await this.unitOfWork.collections.rowsByKey(index, key, false)) as Rop<E>[];
   }
 
   /**
@@ -256,7 +197,7 @@ export class EntityApi<E extends AnyEntity> {
    */
   async refreshByParent(parent: Rop): Promise<Rop<E>[]> {
     const { index, key } = this.#collection(parent);
-    return (await new KeyedLoader(this.unitOfWork).rowsByKey(index, key, true)) as Rop<E>[];
+    return (await this.unitOfWork.collections.rowsByKey(index, key, true)) as Rop<E>[];
   }
 
   /** The transactional index declared under `name` in the entity's `indexes`. */
@@ -279,18 +220,21 @@ export class EntityApi<E extends AnyEntity> {
   }
 
   /**
-   * Deletes rows, and with them the children of every collection declared `onDelete: 'cascade'`
-   * (re-read from the database and merged with the session, so none is missed). Deleted at the
-   * next flush, children first. Passing many rops at once reads each child level in one statement.
+   * Deletes rows, and with them the children of every collection declared `onDelete: 'cascade'`. Marks
+   * them at once, like `set()` (no statement): the rows and every child held in the session are
+   * deleted now; children only in the database are found at the next flush, which deletes them all,
+   * children first.
    */
-  async delete(rops: Rop<E> | readonly Rop<E>[]): Promise<void> {
+  delete(rops: Rop<E> | readonly Rop<E>[]): void {
     const list = Array.isArray(rops) ? (rops as readonly Rop<E>[]) : [rops as Rop<E>];
     const uow = this.unitOfWork;
     for (const rop of list) {
       if (rop.meta !== this.meta) throw new ValidationError(`delete: ${rop.meta.name} ${rop.id} is not a ${this.meta.name}`, this.meta.name);
-      uow.assertAttached(rop);
+      uow.changes.assertAttached(rop);
     }
-    uow.markDeleted(await collectCascade(uow, list));
+    const held = uow.collections.heldDescendants(list);
+    uow.changes.markDeleted(list, true);
+    uow.changes.markDeleted(held, false);
   }
 
   #collection(parent: Rop): { index: CacheIndex; key: [bigint] } {
@@ -300,8 +244,8 @@ export class EntityApi<E extends AnyEntity> {
     if (parent.meta !== parentMeta) {
       throw new ValidationError(`${this.meta.name}'s parent is ${parentMeta.name}, not ${parent.meta.name}`, this.meta.name, relation.field);
     }
-    this.unitOfWork.assertAttached(parent);
-    return { index: this.unitOfWork.indexFor(this.meta, [relation.columnIndex]), key: [parent.id] };
+    this.unitOfWork.changes.assertAttached(parent);
+    return { index: this.unitOfWork.rows.index(this.meta, [relation.columnIndex]), key: [parent.id] };
   }
 
   #id(id: bigint | number): bigint {

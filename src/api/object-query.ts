@@ -2,7 +2,7 @@ import { ValidationError } from '../errors/validation-error.js';
 import type { AnyEntity, EntityBase, FieldOf } from '../schema/entity.js';
 import { bindNamedParams, compileNamedSql } from '../sql/named-params.js';
 import { encodeParam } from '../sql/param-encoding.js';
-import { eagerLoad, loadOrder } from '../session/eager-loader.js';
+import { loadOrder } from '../session/collection-loader.js';
 import { statementsFor } from '../session/entity-statements.js';
 import type { RowState } from '../session/row-state.js';
 import type { UnitOfWork } from '../session/unit-of-work.js';
@@ -124,7 +124,7 @@ export class ObjectQuery<E extends AnyEntity> {
     const { text, values } = this.#compile(true);
     const rows = await this.#rows(uow, text, values);
     if (this.#state.batchIn.length > 0) {
-      await eagerLoad(uow, this.entity.meta, rows, this.#state.batchIn.map((e) => e.meta));
+      await uow.collections.eager(this.entity.meta, rows, this.#state.batchIn.map((e) => e.meta));
     }
     return rows as Rop<E>[];
   }
@@ -138,21 +138,21 @@ export class ObjectQuery<E extends AnyEntity> {
   /** The number of matching rows in the database (one `count(*)`; unflushed changes are not counted). */
   async count(): Promise<number> {
     const { text, values } = this.#compile(false, statementsFor(this.entity.meta).countWhere);
-    const result = await this.unitOfWork().run((c) => c.queryArrays(text, values));
+    const result = await this.unitOfWork().tx.run((c) => c.queryArrays(text, values));
     return Number(result.rows[0]?.[0] ?? 0);
   }
 
   async #rows(uow: UnitOfWork, text: string, values: unknown[]): Promise<RowState[]> {
     const { meta } = this.entity;
     const remember = this.#state.remember;
-    if (!remember) return uow.loadWhere(meta, text, values);
+    if (!remember) return uow.rows.where(meta, text, values);
     const key = `oquery:${meta.table}:${text}:${encodeValue(values)}`;
     const options = { ...remember, tags: [tableTag(meta.table), ...(remember.tags ?? [])] };
     const selectRows = `${statementsFor(meta).selectFrom} WHERE ${text}`;
-    const read = (): Promise<unknown[][]> => uow.queryRows(meta, text, values);
-    const cached = await rememberedRead(uow, key, options, meta.table, read, async () => (await uow.queryOutsideSession(selectRows, values)).rows);
+    const read = (): Promise<unknown[][]> => uow.rows.query(meta, text, values);
+    const cached = await rememberedRead(uow, key, options, meta.table, read, async () => (await uow.tx.queryOutsideSession(selectRows, values)).rows);
     // Rops own their value arrays and change them; the cached arrays must stay as read.
-    return uow.materialize(meta, cached.map((row) => row.slice()));
+    return uow.rows.materialize(meta, cached.map((row) => row.slice()));
   }
 
   /** @internal The WHERE part and its values, for loaders that read rows without the transaction cache. */

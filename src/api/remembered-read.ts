@@ -10,10 +10,10 @@ import type { UnitOfWork } from '../session/unit-of-work.js';
  * broadcast, no Redis tier), it says so at warn level.
  */
 export function rememberedRead<T>(uow: UnitOfWork, key: string, options: RememberOptions, table: string | undefined, read: () => Promise<T>, refresh: () => Promise<T>): Promise<T> {
-  const cache = uow.sharedCacheFor(table, options.tags ?? []);
+  const cache = uow.tx.sharedCacheFor(table, options.tags ?? []);
   if (!cache) return read();
   if (!cache.crossProcess && cache.firstLocalOnlyUse()) {
-    const { log } = uow.telemetry;
+    const { log } = uow.tx.telemetry;
     if (log.enabled('warn')) {
       log.write(
         'warn',

@@ -31,24 +31,24 @@ export async function* streamRows<S extends Shape>(
   const batchSize = options.batchSize ?? 1000;
   if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new ValidationError(`stream batchSize must be a whole number ≥ 1, got ${batchSize}`);
   const name = `cellar_stream_${++cursorNumber}`;
-  await uow.run((c) => c.query(`DECLARE ${name} NO SCROLL CURSOR FOR ${text}`, values));
-  const transaction = uow.transactionNumber;
+  await uow.tx.run((c) => c.query(`DECLARE ${name} NO SCROLL CURSOR FOR ${text}`, values));
+  const transaction = uow.tx.transactionNumber;
   let open = true;
   try {
     let decode: ((row: readonly unknown[]) => ShapeRow<S>) | undefined;
     while (true) {
-      if (uow.transactionNumber !== transaction) {
+      if (uow.tx.transactionNumber !== transaction) {
         open = false;
         throw new ValidationError('the transaction this stream was reading in ended (commit or rollback inside the loop); use BulkProcess.chunkedQuery for jobs that commit as they go');
       }
-      const batch = await uow.run((c) => c.queryArrays(`FETCH ${batchSize} FROM ${name}`));
+      const batch = await uow.tx.run((c) => c.queryArrays(`FETCH ${batchSize} FROM ${name}`));
       decode ??= createShapeDecoder(shape, batch.fields);
       for (const row of batch.rows) yield decode(row);
       if (batch.rows.length < batchSize) break;
     }
   } finally {
-    if (open && uow.transactionNumber === transaction && uow.usable) {
-      await uow.run((c) => c.query(`CLOSE ${name}`)).catch(() => undefined);
+    if (open && uow.tx.transactionNumber === transaction && uow.tx.usable) {
+      await uow.tx.run((c) => c.query(`CLOSE ${name}`)).catch(() => undefined);
     }
   }
 }

@@ -3,7 +3,6 @@ import { bindNamedParams, compileNamedSql } from '../sql/named-params.js';
 import { encodeParam } from '../sql/param-encoding.js';
 import { createShapeDecoder, type Shape, type ShapeRow } from '../sql/row-shape.js';
 import type { SessionStats } from '../session/session-stats.js';
-import { withSavepoint } from '../session/savepoint.js';
 import type { UnitOfWork } from '../session/unit-of-work.js';
 import type { RememberOptions } from '../cache/shared-cache.js';
 import { encodeValue } from '../cache/value-codec.js';
@@ -111,7 +110,7 @@ export class Session implements HasUnitOfWork {
    * ```
    */
   savepoint<T>(fn: () => Promise<T>): Promise<T> {
-    return withSavepoint(this[unitOfWorkOf], fn);
+    return this[unitOfWorkOf].savepoint(fn);
   }
 
   /**
@@ -130,13 +129,13 @@ export class Session implements HasUnitOfWork {
     const uow = this[unitOfWorkOf];
     await uow.flush();
     const read = async (): Promise<{ fields: { name: string }[]; rows: unknown[][] }> => {
-      const result = await uow.run((c) => c.queryArrays(compiled.text, values));
+      const result = await uow.tx.run((c) => c.queryArrays(compiled.text, values));
       return { fields: result.fields.map((f) => ({ name: f.name })), rows: result.rows };
     };
     const { remember } = options;
     // A raw select may read any table (table undefined): after this transaction wrote anything, it goes to the database.
     const result = remember
-      ? await rememberedRead(uow, `select:${compiled.text}:${encodeValue(values)}`, remember, undefined, read, () => uow.queryOutsideSession(compiled.text, values))
+      ? await rememberedRead(uow, `select:${compiled.text}:${encodeValue(values)}`, remember, undefined, read, () => uow.tx.queryOutsideSession(compiled.text, values))
       : await read();
     const decode = createShapeDecoder(shape, result.fields);
     return result.rows.map(decode);
@@ -178,8 +177,8 @@ export class Session implements HasUnitOfWork {
     const values = bindNamedParams(compiled, params, encodeParam);
     const uow = this[unitOfWorkOf];
     await uow.flush();
-    uow.writes.wroteUnknown(); // raw SQL may write any table: the commit invalidates every table tag
-    const result = await uow.run((c) => c.query(compiled.text, values));
+    uow.tx.writes.wroteUnknown(); // raw SQL may write any table: the commit invalidates every table tag
+    const result = await uow.tx.run((c) => c.query(compiled.text, values));
     return result.rowCount ?? 0;
   }
 }

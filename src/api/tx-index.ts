@@ -2,7 +2,6 @@ import { ValidationError } from '../errors/validation-error.js';
 import type { AnyEntity } from '../schema/entity.js';
 import type { ColumnMeta, EntityMeta, IndexMeta } from '../schema/entity-meta.js';
 import type { CacheIndex } from '../session/cache-index.js';
-import { KeyedLoader } from '../session/keyed-loader.js';
 import type { RowScope } from '../session/row-state.js';
 import type { UnitOfWork } from '../session/unit-of-work.js';
 import type { Rop } from './rop.js';
@@ -48,10 +47,10 @@ export class TxIndex<E extends AnyEntity> {
       // The cached path (the common one once keys are loaded) answers without an async frame.
       const cached = index.liveIfLoaded(index.keyOf(values));
       if (cached) {
-        this.#unitOfWork().countCacheHits();
+        this.#unitOfWork().rows.countHits();
         return Promise.resolve(cached as Rop<E>[]);
       }
-      return this.#loader().rowsByKey(index, values, false) as Promise<Rop<E>[]>;
+      return this.#unitOfWork().collections.rowsByKey(index, values, false) as Promise<Rop<E>[]>;
     } catch (e) {
       return Promise.reject(e);
     }
@@ -59,7 +58,7 @@ export class TxIndex<E extends AnyEntity> {
 
   /** Rows with this key, always read (one statement) and merged with the session's changes. */
   async refreshByKey(key: IndexKeyInput): Promise<Rop<E>[]> {
-    return (await this.#loader().rowsByKey(this.#index(), this.#normalize(key), true)) as Rop<E>[];
+    return (await this.#unitOfWork().collections.rowsByKey(this.#index(), this.#normalize(key), true)) as Rop<E>[];
   }
 
   /**
@@ -68,20 +67,16 @@ export class TxIndex<E extends AnyEntity> {
    */
   async queryKeys(keys: Iterable<IndexKeyInput>): Promise<void> {
     const normalized = [...keys].map((k) => this.#normalize(k));
-    await this.#loader().loadKeys(this.#index(), normalized);
-  }
-
-  #loader(): KeyedLoader {
-    return new KeyedLoader(this.#unitOfWork());
+    await this.#unitOfWork().collections.loadKeys(this.#index(), normalized);
   }
 
   #index(): CacheIndex {
     const uow = this.#unitOfWork();
-    uow.assertUsable();
+    uow.tx.assertUsable();
     const last = this.#last;
-    if (last && last.scope === uow.scope) return last.index;
-    const index = uow.indexFor(this.meta, this.declaration.columnIndexes);
-    this.#last = { scope: uow.scope, index };
+    if (last && last.scope === uow.changes.scope) return last.index;
+    const index = uow.rows.index(this.meta, this.declaration.columnIndexes);
+    this.#last = { scope: uow.changes.scope, index };
     return index;
   }
 

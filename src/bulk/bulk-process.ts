@@ -55,7 +55,7 @@ export class BulkProcess {
   ): Promise<ChunkedQueryResult> {
     if (!Number.isSafeInteger(chunkSize) || chunkSize < 1) throw new ValidationError(`chunkedQuery: chunkSize must be a whole number ≥ 1, got ${chunkSize}`);
     const uow = this.session[unitOfWorkOf];
-    const { log } = uow.telemetry;
+    const { log } = uow.tx.telemetry;
     const api = this.session.api(entity);
     const resume = options.resumeAfter === undefined ? undefined : (entity.meta.id.normalize(options.resumeAfter) as bigint);
     const compiled = compileNamedSql(sql);
@@ -64,7 +64,7 @@ export class BulkProcess {
     const keyValues = resume === undefined ? values : [...values, resume.toString()];
     const started = performance.now();
     const total = options.count
-      ? Number((await uow.run((c) => c.queryArrays(`SELECT count(*) FROM (${compiled.text}) AS k(id)${after}`, keyValues))).rows[0]?.[0])
+      ? Number((await uow.tx.run((c) => c.queryArrays(`SELECT count(*) FROM (${compiled.text}) AS k(id)${after}`, keyValues))).rows[0]?.[0])
       : undefined;
     const progress: ProgressReporter = options.progress ? terminalProgress(entity.meta.name) : silentProgress;
     const cursor = await KeyCursor.open(uow, `SELECT k.id FROM (${compiled.text}) AS k(id)${after} ORDER BY k.id`, keyValues);
@@ -78,7 +78,7 @@ export class BulkProcess {
         let keys: bigint[];
         let rops: Rop<E>[];
         let info: ChunkInfo;
-        const commits = uow.commitCount;
+        const commits = uow.tx.commitCount;
         // Whatever fails — the key fetch, the chunk's load, the handler, a server gone between
         // chunks — stops the job as BULK_JOB with the chunk and the last committed key to resume after.
         try {
@@ -90,9 +90,9 @@ export class BulkProcess {
           info = { chunkIndex, chunkKeys: keys.length, rowsDone: rows, lastKey, total, elapsedMs: performance.now() - started };
           await handler(rops, info);
         } catch (e) {
-          throw new BulkJobError(entity.meta.name, chunkIndex, uow.commitCount > commits ? lastKey : lastCommittedKey, e);
+          throw new BulkJobError(entity.meta.name, chunkIndex, uow.tx.commitCount > commits ? lastKey : lastCommittedKey, e);
         }
-        if (uow.commitCount > commits) lastCommittedKey = lastKey;
+        if (uow.tx.commitCount > commits) lastCommittedKey = lastKey;
         progress.update(info);
         options.onProgress?.(info);
         if (log.enabled('info')) {

@@ -4,6 +4,7 @@ import { unitOfWorkOf } from '../api/session-internals.js';
 import { ValidationError } from '../errors/validation-error.js';
 import type { AnyEntity } from '../schema/entity.js';
 import { chunk } from '../sql/chunks.js';
+import { LIMITS } from '../sql/limits.js';
 import { bindNamedParams, compileNamedSql } from '../sql/named-params.js';
 import { encodeParam } from '../sql/param-encoding.js';
 import { statementsFor } from '../session/entity-statements.js';
@@ -47,7 +48,7 @@ export async function findObjects<E extends AnyEntity, F extends Readonly<Record
   query: FindObjectsQuery<E, F>,
   handler: (result: FindResult<E, F>) => unknown,
 ): Promise<void> {
-  const chunkSize = query.chunkSize ?? 5000;
+  const chunkSize = query.chunkSize ?? LIMITS.findObjectsChunk;
   if (!Number.isSafeInteger(chunkSize) || chunkSize < 1) throw new ValidationError(`findObjects: chunkSize must be a whole number ≥ 1, got ${chunkSize}`);
   if (query.filters.length === 0) return;
   const meta = query.entity.meta;
@@ -61,7 +62,7 @@ export async function findObjects<E extends AnyEntity, F extends Readonly<Record
   // Validate every chunk's values before the first statement: bad input changes nothing.
   const values = chunks.map((filters) => bindNamedParams(compiled, { ...query.params, ...table.params(filters) }, encodeParam));
   const send = (i: number): Promise<unknown[][]> => {
-    const rows = uow.run((c) => c.queryArrays(compiled.text, values[i] as unknown[])).then((r) => r.rows);
+    const rows = uow.tx.run((c) => c.queryArrays(compiled.text, values[i] as unknown[])).then((r) => r.rows);
     rows.catch(() => undefined); // awaited in turn below; this only keeps an early failure from going unhandled
     return rows;
   };
@@ -74,7 +75,7 @@ export async function findObjects<E extends AnyEntity, F extends Readonly<Record
     const ords = new Int32Array(rows.length);
     for (let r = 0; r < rows.length; r++) ords[r] = (rows[r] as unknown[]).pop() as number;
     // A row matching several filters comes several times: the identity lookups keep it one rop.
-    const found = uow.materializeAligned(meta, rows) as (Rop<E> | undefined)[];
+    const found = uow.rows.materializeAligned(meta, rows) as (Rop<E> | undefined)[];
     const byFilter = groupByFilter(ords, filters.length);
     for (let i = 0; i < filters.length; i++) {
       const from = byFilter.start[i] as number;

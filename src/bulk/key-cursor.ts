@@ -24,7 +24,7 @@ export class KeyCursor {
   /** Declares the cursor over `sql` (which must return the keys in its first column). */
   static async open(uow: UnitOfWork, sql: string, values: readonly unknown[]): Promise<KeyCursor> {
     const cursor = new KeyCursor(uow);
-    const connection = await uow.acquireExtraConnection();
+    const connection = await uow.tx.acquireExtraConnection();
     cursor.#connection = connection;
     try {
       await connection.begin();
@@ -56,7 +56,7 @@ export class KeyCursor {
       broken = true; // the server will drop the cursor with the connection
     } finally {
       connection.release(broken);
-      this.uow.countStatements(this.#statements);
+      this.uow.tx.countStatements(this.#statements);
       this.#statements = 0;
     }
   }

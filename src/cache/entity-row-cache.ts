@@ -82,3 +82,35 @@ function rowKey(id: bigint): number | bigint {
   const n = Number(id);
   return Number.isSafeInteger(n) ? n : id;
 }
+
+/** The row caches of a shared cache, one per cached entity's table. */
+export class EntityRowCaches {
+  readonly #byTable = new Map<string, EntityRowCache>();
+
+  /** The row cache of a table (made on first use with the entity's settings). */
+  of(table: string, settings: { readonly ttlMs: number; readonly maxEntries: number }): EntityRowCache {
+    let rows = this.#byTable.get(table);
+    if (!rows) this.#byTable.set(table, (rows = new EntityRowCache(settings.maxEntries, settings.ttlMs)));
+    return rows;
+  }
+
+  invalidate(table: string, ids: readonly bigint[] | 'all'): void {
+    this.#byTable.get(table)?.invalidate(ids);
+  }
+
+  clear(): void {
+    for (const rows of this.#byTable.values()) rows.invalidate('all');
+  }
+
+  stats(): { rowHits: number; rowMisses: number; rowEntries: number } {
+    let rowHits = 0;
+    let rowMisses = 0;
+    let rowEntries = 0;
+    for (const r of this.#byTable.values()) {
+      rowHits += r.hits;
+      rowMisses += r.misses;
+      rowEntries += r.size;
+    }
+    return { rowHits, rowMisses, rowEntries };
+  }
+}

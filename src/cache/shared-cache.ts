@@ -1,6 +1,6 @@
 import type { CacheEvent, CacheStats } from './cache-stats.js';
 import { type CacheTier, keyTag } from './cache-tier.js';
-import { EntityRowCache } from './entity-row-cache.js';
+import { type EntityRowCache, EntityRowCaches } from './entity-row-cache.js';
 import { InvalidationClock } from './invalidation-clock.js';
 import { decodeInvalidation, type InvalidationMessage } from './invalidation-message.js';
 import { propagateInvalidation } from './invalidation-propagation.js';
@@ -59,7 +59,7 @@ export class SharedCache {
   readonly #inflight = new Map<string, Load>();
   readonly #background = new Set<Promise<unknown>>();
   readonly #onEvent: ((event: CacheEvent) => void) | undefined;
-  readonly #rowCaches = new Map<string, EntityRowCache>();
+  readonly #rowCaches = new EntityRowCaches();
   #preloader: Preloader | undefined;
   #hits = 0;
   #misses = 0;
@@ -117,11 +117,7 @@ export class SharedCache {
     return this.#load(key, options, loader) as Promise<T>;
   }
 
-  /**
-   * Removes every value stored under any of these tags: here at once (loads already running under
-   * them store nothing), and in the lower tiers and the other processes in the background (see
-   * {@link invalidateTagsEverywhere} to wait for that). Returns how many memory entries went.
-   */
+  /** Removes the values of these tags here at once, elsewhere in the background; returns how many memory entries went. */
   invalidateTags(tags: Iterable<string>): number {
     const list = [...tags];
     const removed = this.#invalidateHere({ origin: this.origin, tags: list });
@@ -134,11 +130,7 @@ export class SharedCache {
     await this.invalidateEverywhere({ origin: this.origin, tags });
   }
 
-  /**
-   * Applies a commit's invalidation here, in the lower tiers and (with a Redis tier) in the other
-   * processes, resolving when the lower tiers have it. Tier failures are counted and reported as
-   * `tier-error` events, never thrown: a commit must not fail because a cache is down.
-   */
+  /** Applies a commit's invalidation here, in the lower tiers and other processes; tier failures are reported, never thrown. */
   async invalidateEverywhere(message: InvalidationMessage): Promise<void> {
     this.#invalidateHere(message);
     await propagateInvalidation(this.#lower, this.#redis, (tier, key, e) => this.#tierError(tier, key, e), message);
@@ -184,21 +176,18 @@ export class SharedCache {
 
   /** The row cache of a cached entity's table (made on first use with the entity's settings). */
   rowsOf(table: string, settings: { readonly ttlMs: number; readonly maxEntries: number }): EntityRowCache {
-    let rows = this.#rowCaches.get(table);
-    if (!rows) this.#rowCaches.set(table, (rows = new EntityRowCache(settings.maxEntries, settings.ttlMs)));
-    return rows;
+    return this.#rowCaches.of(table, settings);
   }
 
   /** Drops cached rows of a table changed by a commit (all of them for `'all'`). */
   invalidateRows(table: string, ids: readonly bigint[] | 'all'): void {
-    this.#rowCaches.get(table)?.invalidate(ids);
+    this.#rowCaches.invalidate(table, ids);
     this.#onEvent?.({ type: 'invalidate', key: `rows:${table}` });
   }
 
   /**
    * Warms the row cache of a cached entity: rows by ids, or by `where` filters, read in batched
-   * statements (10,000 ids each) and stored as committed rows. Returns the number of rows stored.
-   *
+   * statements (10,000 ids each). Returns the number of rows stored.
    * @example
    * ```ts
    * await db.cache.preload(Rate, { where: { code: { in: ['EUR', 'USD'] } } });
@@ -217,7 +206,6 @@ export class SharedCache {
   /** Counters since the cache was made. */
   get stats(): CacheStats {
     const asked = this.#hits + this.#misses;
-    const rows = [...this.#rowCaches.values()];
     const memory = this.#memory?.stats();
     return {
       hits: this.#hits,
@@ -231,9 +219,7 @@ export class SharedCache {
       loaderCalls: this.#loader.calls,
       loaderTimeMs: this.#loader.timeMs,
       invalidations: this.#invalidations,
-      rowHits: rows.reduce((n, r) => n + r.hits, 0),
-      rowMisses: rows.reduce((n, r) => n + r.misses, 0),
-      rowEntries: rows.reduce((n, r) => n + r.size, 0),
+      ...this.#rowCaches.stats(),
       tiers: Object.fromEntries(this.#tiers.map((t) => [t.name, t.stats()])),
     };
   }
@@ -241,7 +227,7 @@ export class SharedCache {
   /** Drops everything held in this process (counters stay). */
   clear(): void {
     this.#memory?.clear();
-    for (const rows of this.#rowCaches.values()) rows.invalidate('all');
+    this.#rowCaches.clear();
   }
 
   /** Waits for the Redis tier to connect (rejects after `timeoutMs`); resolves at once without one. */

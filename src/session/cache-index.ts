@@ -1,6 +1,6 @@
 import type { EntityMeta } from '../schema/entity-meta.js';
 import { compositeKey, type IndexKey, primitiveKey, singleKey } from './index-key.js';
-import { isLive, type RowState } from './row-state.js';
+import { isLive, type RowState, RowStatus } from './row-state.js';
 
 /**
  * An index of the transaction cache by one or more columns: the machinery behind collections
@@ -100,14 +100,17 @@ export class CacheIndex {
     this.#bucket(primitiveKey(key)).loaded = true;
   }
 
-  /** Marks the key loaded and appends its live rows to `out`, in no particular order (one lookup). */
-  markLoadedAndAppend(key: IndexKey, out: RowState[]): void {
+  /**
+   * Marks the key loaded and appends its live rows to `out`, in no particular order (one lookup);
+   * with `deletedToo`, rows deleted in the session (not yet flushed) as well.
+   */
+  markLoadedAndAppend(key: IndexKey, out: RowState[], deletedToo = false): void {
     const bucket = this.#bucket(primitiveKey(key));
     bucket.loaded = true;
     const rows = bucket.rows;
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i] as RowState;
-      if (isLive(row)) out.push(row);
+      if (isLive(row) || (deletedToo && row.status === RowStatus.Deleted)) out.push(row);
     }
   }
 

@@ -1,10 +1,10 @@
 import type { Connection } from '../db/connection.js';
 import type { EntityMeta } from '../schema/entity-meta.js';
 import { ID_BLOCK_SIZE } from '../schema/naming.js';
+import { LIMITS } from '../sql/limits.js';
 import { statementsFor } from './entity-statements.js';
 
 const FIRST_BLOCKS = 1;
-const MAX_BLOCKS = 1024;
 
 interface Pool {
   next: bigint;
@@ -12,7 +12,7 @@ interface Pool {
   end: bigint;
   /** Starts of reserved blocks not yet used. */
   readonly blocks: bigint[];
-  /** Blocks to reserve on the next round trip; doubles each time up to MAX_BLOCKS. */
+  /** Blocks to reserve on the next round trip; doubles each time up to `LIMITS.maxIdBlocksPerRefill`. */
   grow: number;
   refilling: Promise<void> | undefined;
 }
@@ -52,7 +52,7 @@ export class IdAllocator {
         const statements = statementsFor(meta);
         const result = await connection.queryArrays(statements.nextIds, [statements.sequence, p.grow]);
         for (const row of result.rows) p.blocks.push(row[0] as bigint);
-        p.grow = Math.min(p.grow * 2, MAX_BLOCKS);
+        p.grow = Math.min(p.grow * 2, LIMITS.maxIdBlocksPerRefill);
       } finally {
         p.refilling = undefined;
       }

@@ -1,0 +1,145 @@
+import type { EntityRowCache } from '../cache/entity-row-cache.js';
+import type { EntityMeta } from '../schema/entity-meta.js';
+import { arrayLiteral } from '../sql/param-encoding.js';
+import type { CacheIndex } from './cache-index.js';
+import { statementsFor } from './entity-statements.js';
+import type { MergeMode, RowMaterializer } from './row-materializer.js';
+import { isLive, type RowState } from './row-state.js';
+import type { SessionCounters } from './session-stats.js';
+import type { IdentityMap, TransactionCache } from './transaction-cache.js';
+import type { TransactionControl } from './transaction-control.js';
+
+/**
+ * Reading rows into the transaction cache: by id (the transaction cache, then — for an entity
+ * declared `cache` — the shared row cache, then one `= ANY` statement, the one place this read-through
+ * and its tickets are written), by a WHERE clause, or from rows read elsewhere; merged through the
+ * identity map by the materializer.
+ */
+export class RowReader {
+  constructor(
+    private readonly cache: TransactionCache,
+    private readonly materializer: RowMaterializer,
+    private readonly tx: TransactionControl,
+    private readonly counters: SessionCounters,
+  ) {}
+
+  /** The cached row, unless it is deleted in this session. */
+  cached(meta: EntityMeta, id: bigint): RowState | undefined {
+    const row = this.cache.get(meta, id);
+    return row && isLive(row) ? row : undefined;
+  }
+
+  /** All cached rows of an entity, including deleted ones (check `status`). */
+  identity(meta: EntityMeta): IdentityMap {
+    return this.cache.rowsOf(meta);
+  }
+
+  /** The cache index of an entity over these columns (built on first use). */
+  index(meta: EntityMeta, columns: readonly number[]): CacheIndex {
+    return this.cache.indexFor(meta, columns);
+  }
+
+  /** Counts reads answered from the cache (see `SessionStats.cacheHits`). */
+  countHits(n = 1): void {
+    this.counters.cacheHits += n;
+  }
+
+  /**
+   * A row by id without a statement: the transaction cache's (undefined for one deleted in this
+   * session), else the shared row cache's, entering the transaction cache. Undefined when neither has it.
+   */
+  cachedHit(meta: EntityMeta, id: bigint): RowState | undefined {
+    const row = this.cache.rowsOf(meta).get(id);
+    if (row !== undefined) {
+      if (!isLive(row)) return undefined;
+      this.counters.cacheHits++;
+      return row;
+    }
+    const values = meta.cache ? this.#rowCache(meta)?.get(id) : undefined;
+    if (!values) return undefined;
+    this.counters.cacheHits++;
+    this.tx.assertUsable();
+    return this.materializer.one(meta, values);
+  }
+
+  /**
+   * Rows by id that the transaction cache lacks (the caller has just checked): from the shared row
+   * cache of a cached entity when there (no statement), the rest with one `= ANY` statement — whose
+   * committed rows then enter the shared cache, unless a commit invalidated them while the read ran.
+   */
+  async byIds(meta: EntityMeta, ids: readonly bigint[]): Promise<RowState[]> {
+    const byIds = statementsFor(meta).whereIdIn;
+    const rowCache = this.#rowCache(meta);
+    if (!rowCache) return this.where(meta, byIds, [arrayLiteral(ids)], 'keep', this.cache.changesOf(meta));
+    const hits: unknown[][] = [];
+    const rest: bigint[] = [];
+    for (const id of ids) {
+      const cached = rowCache.get(id);
+      if (cached) hits.push(cached);
+      else rest.push(id);
+    }
+    const fromCache = hits.length > 0 ? this.materialize(meta, hits) : [];
+    this.countHits(hits.length);
+    if (rest.length === 0) return fromCache;
+    const rows = await this.readThrough(meta, rowCache, byIds, [arrayLiteral(rest)]);
+    return [...fromCache, ...this.materialize(meta, rows)];
+  }
+
+  /**
+   * Reads rows and offers them to a shared row cache under a ticket taken before the read: rows an
+   * invalidation overtook while the read ran are not stored (they may be older than that commit).
+   */
+  async readThrough(meta: EntityMeta, rowCache: EntityRowCache, where: string, values: readonly unknown[]): Promise<unknown[][]> {
+    const ticket = rowCache.beginRead();
+    let rows: unknown[][];
+    try {
+      rows = await this.query(meta, where, values);
+    } catch (e) {
+      rowCache.endRead();
+      throw e;
+    }
+    rowCache.put(ticket, rows, meta.idIndex);
+    return rows;
+  }
+
+  /**
+   * Loads rows by a WHERE clause over alias `t` (one statement) and merges them into the cache.
+   * `absentSince`: see `RowMaterializer.materialize`; pass {@link changesOf} taken when the caller
+   * established that none of the rows it asks for is cached.
+   */
+  async where(meta: EntityMeta, where: string, values: readonly unknown[], mode: MergeMode = 'keep', absentSince?: number): Promise<RowState[]> {
+    return this.materialize(meta, await this.query(meta, where, values), mode, absentSince);
+  }
+
+  /** The rows of a WHERE clause as arrays in column order, not yet cached. */
+  async query(meta: EntityMeta, where: string, values: readonly unknown[]): Promise<unknown[][]> {
+    return (await this.tx.run((c) => c.queryArrays(`${statementsFor(meta).selectFrom} WHERE ${where}`, values))).rows;
+  }
+
+  /** Merges rows read elsewhere (in column order) into the cache. */
+  materialize(meta: EntityMeta, rows: readonly unknown[][], mode: MergeMode = 'keep', absentSince?: number): RowState[] {
+    this.tx.assertUsable();
+    return this.materializer.materialize(meta, rows, mode, absentSince);
+  }
+
+  /** {@link materialize} with the result aligned to `rows` (undefined where a row was deleted in the session). */
+  materializeAligned(meta: EntityMeta, rows: readonly unknown[][]): (RowState | undefined)[] {
+    this.tx.assertUsable();
+    return this.materializer.materializeAligned(meta, rows, 'keep');
+  }
+
+  /** The cache's change counter for an entity (see {@link where}). */
+  changesOf(meta: EntityMeta): number {
+    return this.cache.changesOf(meta);
+  }
+
+  /** The shared row cache of a cached entity, when this session may use it. */
+  #rowCache(meta: EntityMeta): EntityRowCache | undefined {
+    return meta.cache ? this.tx.sharedCacheFor(meta.table)?.rowsOf(meta.table, meta.cache) : undefined;
+  }
+
+  /** The shared row cache of a cached entity for {@link readThrough}, when this session may use it. */
+  rowCacheOf(meta: EntityMeta): EntityRowCache | undefined {
+    return this.#rowCache(meta);
+  }
+}

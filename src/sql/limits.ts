@@ -1,0 +1,19 @@
+/**
+ * cellar's batch sizes and limits, in one place (the id block of the sequences cellar creates is
+ * `ID_BLOCK_SIZE` in src/schema/naming.ts: the DDL needs it below this layer). None is a driver or server limit (array parameters
+ * lift PostgreSQL's 65,535 bind parameters); each bounds the work or memory of one statement.
+ */
+export const LIMITS = Object.freeze({
+  /** Default most cells a session's transaction cache may hold (`cellLimit`). */
+  cellLimit: 1_000_000,
+  /** Default rows per flush write statement (`writeChunkSize`). */
+  writeChunkRows: 50_000,
+  /** Ids, keys or parent ids sent in one read statement (an int8 array of this size is about 8 MB). */
+  keysPerStatement: 500_000,
+  /** Ids per statement of `db.cache.preload`. */
+  preloadIdsPerStatement: 10_000,
+  /** Default filters per `findObjects` statement. */
+  findObjectsChunk: 5000,
+  /** Most id blocks one round trip reserves (the request doubles from 1 up to this). */
+  maxIdBlocksPerRefill: 1024,
+});
