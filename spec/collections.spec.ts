@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { type Database, type Rop, ValidationError } from '../src/index.js';
+import { type Database, type Rop, ValidationError, UsageError } from '../src/index.js';
+import { expectRejection } from './support/expect-rejection.js';
 import { Doc, DocLine, Lot, allEntities } from './support/model.js';
 import { openFreshDatabase, plainClient } from './support/test-database.js';
 
@@ -113,9 +114,8 @@ describe('collections: byParent and refreshByParent (DESIGN rules 1 and 2)', () 
   it('refuses a parent of the wrong entity', async () => {
     await db.transaction(async (s) => {
       const doc = await s.api(Doc).load(docId);
-      const error = await s.api(Lot).byParent(doc).catch((e: unknown) => e);
-      expect(error).to.be.instanceOf(ValidationError);
-      expect((error as Error).message).to.contain("Lot's parent is DocLine, not Doc");
+      const error = await expectRejection(s.api(Lot).byParent(doc), UsageError); // misuse, not a bad value
+      expect(error.message).to.contain("Lot's parent").and.contain('expected a DocLine, got a Doc');
     });
   });
 

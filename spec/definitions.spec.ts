@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { col, Database, DefinitionError, defineEntity } from '../src/index.js';
+import { col, Database, DefinitionError, defineEntity, UsageError } from '../src/index.js';
+import { expectRejection } from './support/expect-rejection.js';
 import { Doc, DocLine, allEntities } from './support/model.js';
 import { databaseUrl, openFreshDatabase, plainClient } from './support/test-database.js';
 
@@ -85,9 +86,9 @@ describe('entity definitions and DDL', () => {
     const saved = process.env['DATABASE_URL'];
     delete process.env['DATABASE_URL'];
     try {
-      const error = await Database.open({ entities: [Doc] }).catch((e: unknown) => e);
-      expect(error).to.be.instanceOf(DefinitionError);
-      expect((error as Error).message).to.contain('DATABASE_URL');
+      const error = await expectRejection(Database.open({ entities: [Doc] }), UsageError);
+      expect(error.code).to.equal('USAGE');
+      expect(error.message).to.contain('DATABASE_URL');
     } finally {
       if (saved !== undefined) process.env['DATABASE_URL'] = saved;
     }

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { col, type Database, SqlParamError, ValidationError } from '../src/index.js';
 import { compileNamedSql } from '../src/sql/named-params.js';
 import { Doc, allEntities } from './support/model.js';
-import { openFreshDatabase } from './support/test-database.js';
+import { openFreshDatabase, inRolledBackSession } from './support/test-database.js';
 
 describe('typed SQL: named parameters and relational select', () => {
   it('rewrites {name} to $n, reusing positions, next to ::casts', () => {
@@ -83,12 +83,11 @@ describe('typed SQL: named parameters and relational select', () => {
     });
 
     it('select flushes pending changes first, so it sees what the session wrote', async () => {
-      await db.transaction(async (s) => {
+      await inRolledBackSession(db, async (s) => {
         await s.api(Doc).insert({ docNumber: 'N-new', docDate: '2026-02-01' });
         const rows = await s.select("select count(*) as n from doc where doc_number = 'N-new'", {}, { n: col.int() });
         expect(rows).to.deep.equal([{ n: 1 }]);
-        throw new Error('roll back');
-      }).catch(() => undefined);
+      });
     });
   });
 });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { CellLimitError, type Database, ValidationError } from '../src/index.js';
+import { CellLimitError, type Database, UsageError, ValidationError } from '../src/index.js';
 import { Doc, DocLine, Lot, allEntities } from './support/model.js';
 import { openFreshDatabase, StatementLog } from './support/test-database.js';
 
@@ -41,7 +41,7 @@ describe('object queries and batchIn (DESIGN rule 4)', () => {
     const s = await db.session({ cellLimit: 10_000_000 });
     await s.query(Doc).limit(5).batchIn(Lot, DocLine).all();
     expect(s.stats.statements).to.equal(3);
-    expect(() => s.query(DocLine).batchIn(Doc)).to.throw(ValidationError, 'Doc is not a child collection of DocLine');
+    expect(() => s.query(DocLine).batchIn(Doc)).to.throw(UsageError, 'Doc is not a child collection of DocLine');
     expect(s.stats.statements).to.equal(3);
     await s.close();
   });

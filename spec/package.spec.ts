@@ -40,6 +40,11 @@ describe('the installed package: build, pack, install, type-check and run a prog
     for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/index.js.map']) expect(files).to.include(`package/${f}`);
   });
 
+  it('the public API is the one in etc/cellar.api.md (API Extractor): every change to it shows in review', async () => {
+    const report = await runCommand(process.execPath, [path.join(repositoryRoot, 'node_modules', '@microsoft', 'api-extractor', 'bin', 'api-extractor'), 'run'], { cwd: repositoryRoot, timeoutMs: 120_000 });
+    expect(report.code, `${report.output.slice(-3000)}\nrun \`npm run api-report\` and commit etc/cellar.api.md if the change is intended`).to.equal(0);
+  });
+
   it('a fresh project installs it, type-checks under strict with skipLibCheck off, and runs the quick start embedded', async () => {
     const project = path.join(work, 'consumer');
     const fixture = path.join(repositoryRoot, 'spec', 'fixtures', 'consumer');

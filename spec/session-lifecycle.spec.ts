@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { CellLimitError, col, type Database, SessionClosedError } from '../src/index.js';
+import { CellLimitError, col, type Database, SessionClosedError, DbError } from '../src/index.js';
+import { expectRejection } from './support/expect-rejection.js';
 import { Doc, DocLine, allEntities } from './support/model.js';
 import { countRows, openFreshDatabase, plainClient, StatementLog } from './support/test-database.js';
 
@@ -130,7 +131,7 @@ describe('session lifecycle, statement counting, cell limit, id pools', () => {
 
   it('a failed statement leaves no backend idle in transaction once the session is closed', async () => {
     const s = await db.session();
-    await s.select('select 1/0 as x', {}, { x: col.int() }).catch(() => undefined);
+    await expectRejection(s.select('select 1/0 as x', {}, { x: col.int() }), DbError);
     await s.close();
     expect(await idleInTransaction()).to.equal(0);
   });

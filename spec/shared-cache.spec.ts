@@ -21,18 +21,23 @@ describe('shared cache: the in-process tier (partial issue 6)', () => {
     expect(cache.stats.hits).to.equal(1);
   });
 
-  it('expires after ttlMs; with staleWhileRevalidateMs serves stale once and refreshes in the background', async () => {
-    const cache = new SharedCache();
+  it('expires after ttlMs; with staleWhileRevalidateMs serves stale once and refreshes in the background (a fake clock)', async () => {
+    let now = 1_000_000;
+    const cache = new SharedCache({ now: () => now });
     let version = 0;
     const loader = async () => ++version;
     expect(await cache.remember('k', { ttlMs: 30 }, loader)).to.equal(1);
-    await sleep(40);
+    now += 29;
+    expect(await cache.remember('k', { ttlMs: 30 }, loader)).to.equal(1);
+    now += 1;
     expect(await cache.remember('k', { ttlMs: 30 }, loader)).to.equal(2);
     expect(await cache.remember('s', { ttlMs: 20, staleWhileRevalidateMs: 1000 }, loader)).to.equal(3);
-    await sleep(30);
+    now += 30;
     expect(await cache.remember('s', { ttlMs: 20, staleWhileRevalidateMs: 1000 }, loader)).to.equal(3); // stale, refresh started
-    await sleep(5);
+    await cache.settled();
     expect(await cache.remember('s', { ttlMs: 20, staleWhileRevalidateMs: 1000 }, loader)).to.equal(4);
+    now += 2000; // past stale too: a plain miss
+    expect(await cache.remember('s', { ttlMs: 20, staleWhileRevalidateMs: 1000 }, loader)).to.equal(5);
     expect(cache.stats.staleHits).to.equal(1);
   });
 

@@ -8,20 +8,21 @@ export type { WhereFilters, FilterOperators } from './api/where-filters.js';
 export { TxIndex, type IndexKeyInput, type IndexKeyPart } from './api/tx-index.js';
 export type { StreamOptions } from './api/row-stream.js';
 export { EntityApi, type SessionSource } from './api/entity-api.js';
-export { Rop } from './api/rop.js';
+export type { HasUnitOfWork } from './api/session-internals.js';
+export type { Rop } from './api/rop.js';
 
 export { defineEntity, type Entity, type AnyEntity, type EntityBase, type EntityDefinition, type EntityCacheOptions } from './schema/entity.js';
-export type { Row, FieldOf, FieldValue, FieldInput, InsertValues, InsertByParentValues, WritableField, ParentFieldOf, ColumnsOf } from './schema/entity.js';
-export type { ColumnSpec, AnyColumnSpec, ValueOf, InputOf, ColumnOptions, ReferenceTarget } from './schema/column-spec.js';
-export { col, type ColumnKind } from './schema/types/registry.js';
-export type { ColumnType } from './schema/types/column-type.js';
+export type { Row, FieldOf, FieldValue, FieldInput, InsertValues, InsertByParentValues, WritableField, ParentFieldOf, ColumnsOf, GeneratedFields, OptionalFields } from './schema/entity.js';
+export type { ColumnSpec, AnyColumnSpec, ValueOf, InputOf, IsGenerated, IsOptional, ColumnOptions, ReferenceTarget } from './schema/column-spec.js';
+export { col, type ColumnKind, type ColumnFactories } from './schema/types/registry.js';
+export type { ColumnType, Fail } from './schema/types/column-type.js';
+export type { Normalizer } from './schema/value-normalizer.js';
 export type { TextOptions } from './schema/types/text-type.js';
 export type { VarcharOptions } from './schema/types/varchar-type.js';
 export type { CharOptions } from './schema/types/char-type.js';
 export type { DecimalOptions, DecimalInput } from './schema/types/decimal-type.js';
 export type { BigintInput } from './schema/types/int8-types.js';
-export { EntityMeta, type ColumnMeta, type ParentMeta, type IndexMeta } from './schema/entity-meta.js';
-export { EntityRegistry, type ChildRelation } from './schema/entity-registry.js';
+export type { EntityMeta, ColumnMeta, ParentMeta, IndexMeta } from './schema/entity-meta.js';
 export { snakeCase } from './schema/naming.js';
 
 export type { Shape, ShapeRow } from './sql/row-shape.js';
@@ -30,7 +31,7 @@ export type { PoolOptions, PoolStats } from './db/connection-pool.js';
 export type { IsolationLevel, BeginOptions } from './db/connection.js';
 export type { StatementEvent, StatementListener } from './db/statement-event.js';
 export type { CellarLogger, LogLevel } from './db/cellar-logger.js';
-export { SchemaManager } from './db/schema-manager.js';
+export type { SchemaManager } from './db/schema-manager.js';
 export { startEmbeddedPostgres, type EmbeddedServer, type EmbeddedPostgresOptions } from './db/embedded/embedded-postgres-launcher.js';
 export { resolveDatabaseUrl, type ResolvedDatabase } from './db/database-url.js';
 
@@ -53,7 +54,7 @@ export type { EntityRowCache } from './cache/entity-row-cache.js';
 export { cellarModule, type CellarModuleOptions } from './di/cellar-module.js';
 export { apiOf, CellarTokens } from './di/tokens.js';
 
-export { BulkProcess, type ChunkedQueryOptions } from './bulk/bulk-process.js';
+export { BulkProcess, type ChunkedQueryOptions, type ChunkedQueryJob } from './bulk/bulk-process.js';
 export type { ChunkInfo, ChunkedQueryResult } from './bulk/chunk-info.js';
 export type { FindObjectsQuery, FindResult } from './bulk/find-objects.js';
 
@@ -80,6 +81,7 @@ export {
   ForeignKeyViolationError,
   NotNullViolationError,
   CheckViolationError,
+  ConstraintViolationError,
   DeadlockError,
   SerializationFailureError,
   LockTimeoutError,

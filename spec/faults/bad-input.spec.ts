@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { col, type Database, DefinitionError, defineEntity, EntityRegistry, SqlParamError, ValidationError } from '../../src/index.js';
+import { col, type Database, DefinitionError, defineEntity, SqlParamError, ValidationError } from '../../src/index.js';
+import { EntityRegistry } from '../../src/schema/entity-registry.js';
 import { schemaStatements } from '../../src/schema/ddl.js';
 import { expectRejection } from '../support/expect-rejection.js';
 import { Doc, Sample, allEntities } from '../support/model.js';

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { Database, type DatabaseOptions, type EntityBase, resolveDatabaseUrl, type StatementEvent } from '../../src/index.js';
+import { Database, type DatabaseOptions, type EntityBase, resolveDatabaseUrl, type Session, type StatementEvent } from '../../src/index.js';
 
 /**
  * One fresh PostgreSQL database per test run, on `DATABASE_URL`'s server when set, otherwise on an
@@ -103,5 +103,30 @@ export class StatementLog {
 
   clear(): void {
     this.events.length = 0;
+  }
+}
+
+/**
+ * Runs `fn` in a session of `db` and rolls it back afterwards, whatever happens: for specs that look
+ * at a transaction's own view and must leave nothing behind. An assertion that fails inside `fn`
+ * fails the spec (nothing swallows it, unlike `.catch(() => undefined)` after a deliberate throw).
+ */
+export async function inRolledBackSession<T>(db: Database, fn: (s: Session) => Promise<T>): Promise<T> {
+  const s = await db.session();
+  try {
+    return await fn(s);
+  } finally {
+    await s.rollback();
+    await s.close();
+  }
+}
+
+/** Rows of a query, read through a separate connection (what another transaction sees). */
+export async function queryDb<R extends Record<string, unknown> = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
+  const client = await plainClient();
+  try {
+    return (await client.query<R>(sql, params as unknown[])).rows;
+  } finally {
+    await client.end();
   }
 }

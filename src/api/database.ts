@@ -9,7 +9,7 @@ import type { Telemetry } from '../db/telemetry.js';
 import { Tracing } from '../db/tracing.js';
 import { CELLAR_VERSION } from '../version.js';
 import { toCellarError } from '../db/pg-error-converter.js';
-import { DefinitionError } from '../errors/definition-error.js';
+import { UsageError } from '../errors/usage-error.js';
 import { NoSessionError } from '../errors/no-session-error.js';
 import type { AnyEntity, EntityBase } from '../schema/entity.js';
 import { EntityRegistry } from '../schema/entity-registry.js';
@@ -17,7 +17,7 @@ import { SharedCache, type SharedCacheOptions } from '../cache/shared-cache.js';
 import { UnitOfWork } from '../session/unit-of-work.js';
 import { CACHE_CHANNEL, CacheBroadcast } from './cache-broadcast.js';
 import { withCacheLogging } from './cache-logging.js';
-import { Rop } from './rop.js';
+import { RopObject } from './rop.js';
 import { preloadRows } from './preload-rows.js';
 import { unitOfWorkOf } from './session-internals.js';
 import { Session } from './session.js';
@@ -151,7 +151,7 @@ export class Database {
   static async open(options: DatabaseOptions): Promise<Database> {
     const url = options.url ?? process.env['DATABASE_URL'];
     if (!url) {
-      throw new DefinitionError(['no database URL: pass { url } or set DATABASE_URL (for a throw-away server, see startEmbeddedPostgres())']);
+      throw UsageError.noDatabaseUrl();
     }
     const registry = new EntityRegistry(options.entities);
     const telemetry: Telemetry = {
@@ -175,17 +175,13 @@ export class Database {
     return this.#pool.stats;
   }
 
-  /** The entity registry (write order, child collections). */
-  get registry(): EntityRegistry {
-    return this.#registry;
-  }
 
   /**
    * A session under your control: call `commit()` / `rollback()` and always `close()`. It takes a
    * pooled connection at its first statement and holds it until `close()`.
    */
   async session(options: SessionOptions = {}): Promise<Session> {
-    const uow = new UnitOfWork(this.#registry, this.#pool, (scope, meta, values, status) => new Rop(scope, meta, values, status), {
+    const uow = new UnitOfWork(this.#registry, this.#pool, (scope, meta, values, status) => new RopObject(scope, meta, values, status), {
       cellLimit: this.#options.cellLimit,
       writeChunkSize: this.#options.writeChunkSize,
       statementTimeoutMs: this.#options.statementTimeoutMs,

@@ -1,12 +1,12 @@
-import { DefinitionError } from '../errors/definition-error.js';
+import { UsageError } from '../errors/usage-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import type { AnyEntity, FieldInput, FieldOf, FieldValue, InsertByParentValues, InsertValues, WritableField } from '../schema/entity.js';
 import type { EntityMeta } from '../schema/entity-meta.js';
 import type { CacheIndex } from '../session/cache-index.js';
-import { isLive } from '../session/row-state.js';
+import { isLive, type RowState } from '../session/row-state.js';
 import type { UnitOfWork } from '../session/unit-of-work.js';
-import type { Rop } from './rop.js';
+import { asRop, asRops, type Rop, rowOf } from './rop.js';
 import { type HasUnitOfWork, unitOfWorkOf } from './session-internals.js';
 import { TxIndex } from './tx-index.js';
 
@@ -41,14 +41,14 @@ export class EntityApi<E extends AnyEntity> {
     return new EntityApi(entity, this.#source);
   }
 
-  /** The unit of work of the session this call acts on; throws if that session is aborted or closed. */
+  /** @internal The unit of work of the session this call acts on; throws if that session is aborted or closed. */
   protected get unitOfWork(): UnitOfWork {
     const session = typeof this.#source === 'function' ? this.#source() : this.#source;
     const uow = session[unitOfWorkOf];
     uow.tx.assertUsable();
     if (uow !== this.#checked) {
       if (!uow.registry.has(this.meta)) {
-        throw new DefinitionError([`${this.meta.name} is not among the entities given to Database.open`]);
+        throw UsageError.notRegistered(this.meta.name);
       }
       this.#checked = uow;
     }
@@ -69,7 +69,7 @@ export class EntityApi<E extends AnyEntity> {
    */
   insert(values: InsertValues<E>): Promise<Rop<E>> {
     try {
-      return this.unitOfWork.changes.insert(this.meta, values as Record<string, unknown>) as Promise<Rop<E>>;
+      return this.unitOfWork.changes.insert(this.meta, values as Record<string, unknown>) as unknown as Promise<Rop<E>>;
     } catch (e) {
       return Promise.reject(e);
     }
@@ -79,17 +79,17 @@ export class EntityApi<E extends AnyEntity> {
   insertByParent(parent: Rop, values: InsertByParentValues<E>): Promise<Rop<E>> {
     try {
       const relation = this.meta.parent;
-      if (!relation) throw new DefinitionError([`${this.meta.name} declares no parent; use insert()`]);
+      if (!relation) throw UsageError.noParent(this.meta.name, 'insertByParent');
       const parentMeta = relation.entity().meta;
-      if (parent.meta !== parentMeta) {
-        throw new ValidationError(`insertByParent: ${this.meta.name}'s parent is ${parentMeta.name}, not ${parent.meta.name}`, this.meta.name, relation.field);
+      if (rowOf(parent).meta !== parentMeta) {
+        throw UsageError.wrongEntity(`insertByParent (${this.meta.name}'s parent)`, parentMeta.name, parent.entityName);
       }
-      if (!parent.exists()) throw new ValidationError(`insertByParent: ${parentMeta.name} ${parent.id} was deleted in this session`, this.meta.name, relation.field);
+      if (!parent.exists()) throw UsageError.deletedRow(parentMeta.name, parent.id, 'a parent of new rows');
       const given = (values as Record<string, unknown>)[relation.field];
       if (given !== undefined && given !== null && this.meta.columns[relation.columnIndex]?.normalize(given) !== parent.id) {
         throw new ValidationError(`insertByParent: ${relation.field} ${String(given)} contradicts the parent ${parent.id}; leave it out`, this.meta.name, relation.field);
       }
-      return this.unitOfWork.changes.insert(this.meta, values as Record<string, unknown>, relation.columnIndex, parent.id) as Promise<Rop<E>>;
+      return this.unitOfWork.changes.insert(this.meta, values as Record<string, unknown>, relation.columnIndex, parent.id) as unknown as Promise<Rop<E>>;
     } catch (e) {
       return Promise.reject(e);
     }
@@ -108,7 +108,7 @@ export class EntityApi<E extends AnyEntity> {
   /** The row from the transaction cache or the shared row cache, without a statement; never throws (the slow path reports errors). */
   #cachedHit(id: bigint): Rop<E> | undefined {
     try {
-      return this.unitOfWork.rows.cachedHit(this.meta, id) as Rop<E> | undefined;
+      return asRop<E>(this.unitOfWork.rows.cachedHit(this.meta, id));
     } catch {
       return undefined;
     }
@@ -122,9 +122,9 @@ export class EntityApi<E extends AnyEntity> {
       const cached = rows.identity(this.meta).get(key);
       if (cached !== undefined) {
         rows.countHits();
-        return Promise.resolve(isLive(cached) ? (cached as Rop<E>) : undefined);
+        return Promise.resolve(isLive(cached) ? asRop<E>(cached) : undefined);
       }
-      return rows.byIds(this.meta, [key]).then((found) => found[0] as Rop<E> | undefined);
+      return rows.byIds(this.meta, [key]).then((found) => asRop<E>(found[0]));
     } catch (e) {
       return Promise.reject(e);
     }
@@ -156,7 +156,7 @@ export class EntityApi<E extends AnyEntity> {
       if (row === undefined) {
         missing.push(key);
         missingAt.push(i);
-      } else if (isLive(row)) found[i] = row as Rop<E>;
+      } else if (isLive(row)) found[i] = asRop<E>(row);
     }
     if (missing.length < ids.length) reader.countHits(ids.length - missing.length);
     if (missing.length > 0) {
@@ -164,9 +164,9 @@ export class EntityApi<E extends AnyEntity> {
       const rows = await reader.byIds(meta, missing);
       // The index scan usually returns rows in the order asked; then no lookup is needed to place them.
       let inOrder = rows.length === missing.length;
-      for (let j = 0; inOrder && j < rows.length; j++) inOrder = (rows[j] as Rop<E>).id === missing[j];
+      for (let j = 0; inOrder && j < rows.length; j++) inOrder = (rows[j] as RowState).id === missing[j];
       for (let j = 0; j < missingAt.length; j++) {
-        found[missingAt[j] as number] = (inOrder ? rows[j] : reader.cached(meta, missing[j] as bigint)) as Rop<E> | undefined;
+        found[missingAt[j] as number] = asRop<E>(inOrder ? rows[j] : reader.cached(meta, missing[j] as bigint));
       }
     }
     return found;
@@ -187,7 +187,7 @@ export class EntityApi<E extends AnyEntity> {
   async byParent(parent: Rop): Promise<Rop<E>[]> {
     const { index, key } = this.#collection(parent);
     if (parent.isNew()) index.markLoaded(index.keyOf(key));
-    return (await this.unitOfWork.collections.rowsByKey(index, key, false)) as Rop<E>[];
+    return asRops<E>(await this.unitOfWork.collections.rowsByKey(index, key, false));
   }
 
   /**
@@ -197,14 +197,14 @@ export class EntityApi<E extends AnyEntity> {
    */
   async refreshByParent(parent: Rop): Promise<Rop<E>[]> {
     const { index, key } = this.#collection(parent);
-    return (await this.unitOfWork.collections.rowsByKey(index, key, true)) as Rop<E>[];
+    return asRops<E>(await this.unitOfWork.collections.rowsByKey(index, key, true));
   }
 
   /** The transactional index declared under `name` in the entity's `indexes`. */
   index(name: string): TxIndex<E> {
     const declared = this.meta.indexes.find((i) => i.name === name);
     if (!declared) {
-      throw new DefinitionError([`${this.meta.name} declares no index "${name}"; declared: ${this.meta.indexes.map((i) => i.name).join(', ') || 'none'}`]);
+      throw UsageError.noIndex(this.meta.name, name, this.meta.indexes.map((i) => i.name));
     }
     return new TxIndex(this.meta, declared, () => this.unitOfWork);
   }
@@ -226,11 +226,11 @@ export class EntityApi<E extends AnyEntity> {
    * children first.
    */
   delete(rops: Rop<E> | readonly Rop<E>[]): void {
-    const list = Array.isArray(rops) ? (rops as readonly Rop<E>[]) : [rops as Rop<E>];
+    const list = (Array.isArray(rops) ? (rops as readonly Rop<E>[]) : [rops as Rop<E>]).map(rowOf);
     const uow = this.unitOfWork;
-    for (const rop of list) {
-      if (rop.meta !== this.meta) throw new ValidationError(`delete: ${rop.meta.name} ${rop.id} is not a ${this.meta.name}`, this.meta.name);
-      uow.changes.assertAttached(rop);
+    for (const row of list) {
+      if (row.meta !== this.meta) throw UsageError.wrongEntity('delete', this.meta.name, row.meta.name);
+      uow.changes.assertAttached(row);
     }
     const held = uow.collections.heldDescendants(list);
     uow.changes.markDeleted(list, true);
@@ -239,12 +239,12 @@ export class EntityApi<E extends AnyEntity> {
 
   #collection(parent: Rop): { index: CacheIndex; key: [bigint] } {
     const relation = this.meta.parent;
-    if (!relation) throw new DefinitionError([`${this.meta.name} declares no parent, so it has no collections`]);
+    if (!relation) throw UsageError.noParent(this.meta.name, 'byParent');
     const parentMeta = relation.entity().meta;
-    if (parent.meta !== parentMeta) {
-      throw new ValidationError(`${this.meta.name}'s parent is ${parentMeta.name}, not ${parent.meta.name}`, this.meta.name, relation.field);
+    if (rowOf(parent).meta !== parentMeta) {
+      throw UsageError.wrongEntity(`byParent (${this.meta.name}'s parent)`, parentMeta.name, parent.entityName);
     }
-    this.unitOfWork.changes.assertAttached(parent);
+    this.unitOfWork.changes.assertAttached(rowOf(parent));
     return { index: this.unitOfWork.rows.index(this.meta, [relation.columnIndex]), key: [parent.id] };
   }
 

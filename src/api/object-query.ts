@@ -1,3 +1,4 @@
+import { UsageError } from '../errors/usage-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import type { AnyEntity, EntityBase, FieldOf } from '../schema/entity.js';
 import { bindNamedParams, compileNamedSql } from '../sql/named-params.js';
@@ -9,7 +10,7 @@ import type { UnitOfWork } from '../session/unit-of-work.js';
 import type { RememberOptions } from '../cache/shared-cache.js';
 import { tableTag } from '../cache/table-tag.js';
 import { encodeValue } from '../cache/value-codec.js';
-import type { Rop } from './rop.js';
+import { asRops, type Rop } from './rop.js';
 import { rememberedRead } from './remembered-read.js';
 import { filtersToSql, type WhereFilters, type WhereSql } from './where-filters.js';
 
@@ -69,9 +70,9 @@ export class ObjectQuery<E extends AnyEntity> {
    */
   whereSql(fragment: string, params: Readonly<Record<string, unknown>> = {}): ObjectQuery<E> {
     for (const name of Object.keys(params)) {
-      if (name.startsWith('__w')) throw new ValidationError(`whereSql: parameter names starting with __w are reserved (got {${name}})`);
+      if (name.startsWith('__w')) throw new UsageError(`whereSql: parameter names starting with __w are reserved (got {${name}})`);
       if (name in this.#state.params && this.#state.params[name] !== params[name]) {
-        throw new ValidationError(`whereSql: parameter {${name}} is already bound to another value in this query`);
+        throw new UsageError(`whereSql: parameter {${name}} is already bound to another value in this query`);
       }
     }
     return this.#with({ conditions: [...this.#state.conditions, `(${fragment})`], params: { ...this.#state.params, ...params } });
@@ -126,7 +127,7 @@ export class ObjectQuery<E extends AnyEntity> {
     if (this.#state.batchIn.length > 0) {
       await uow.collections.eager(this.entity.meta, rows, this.#state.batchIn.map((e) => e.meta));
     }
-    return rows as Rop<E>[];
+    return asRops<E>(rows);
   }
 
   /** The first matching row, or undefined. */

@@ -1,4 +1,4 @@
-import { DefinitionError } from '../errors/definition-error.js';
+import { UsageError } from '../errors/usage-error.js';
 import type { AnyEntity, EntityBase } from '../schema/entity.js';
 import type { EntityRegistry } from '../schema/entity-registry.js';
 import { chunk } from '../sql/chunks.js';
@@ -24,7 +24,7 @@ export async function preloadRows(
 ): Promise<number> {
   const meta = entity.meta;
   const settings = meta.cache;
-  if (!settings || !registry.has(meta)) throw new DefinitionError([`${meta.name} declares no cache (or was not given to Database.open); preload needs defineEntity({ cache: { ttlMs } })`]);
+  if (!settings || !registry.has(meta)) throw UsageError.cannotPreload(`${meta.name} declares no cache (or was not given to Database.open)`);
   const rowCache = cache.rowsOf(meta.table, settings);
   return transaction(
     async (s) => {

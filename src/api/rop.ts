@@ -7,7 +7,8 @@ import { isLive, RowState, RowStatus } from '../session/row-state.js';
 /**
  * A row object ("rop"): the handle of one row in the session's transaction cache. The same id in the
  * same session always gives the same rop. Reads are synchronous; `set` validates at once and the
- * change is written by the next flush.
+ * change is written by the next flush. Rops are made by the session (`load`, `insert`, queries):
+ * there is no constructor to call, and nothing of the row's state to write but through `set`.
  *
  * @example
  * ```ts
@@ -17,7 +18,43 @@ import { isLive, RowState, RowStatus } from '../session/row-state.js';
  * await s.flush();             // UPDATE doc SET state = … FROM unnest(…)
  * ```
  */
-export class Rop<E extends AnyEntity = AnyEntity> extends RowState {
+export interface Rop<E extends AnyEntity = AnyEntity> {
+  /** The primary key. */
+  readonly id: bigint;
+  /** The entity's name, for logs and errors. */
+  readonly entityName: string;
+  /** The value of a field. Throws `DETACHED` if the cache it came from was cleared. */
+  get<K extends FieldOf<E>>(field: K): FieldValue<E, K>;
+  /** Changes a field: validated now (`VALIDATION`, nothing changed on failure), written at the next flush. */
+  set<K extends WritableField<E>>(field: K, value: FieldInput<E, K>): this;
+  /** False once the row is deleted in this session (or was never persisted and then deleted). */
+  exists(): boolean;
+  /** Whether the row was inserted in this session and not yet flushed. */
+  isNew(): boolean;
+  /** A plain copy of all fields. */
+  toObject(): Row<E>;
+}
+
+/** The row of a rop, for the layers that keep rows (every rop is one). */
+export function rowOf(rop: Rop): RowState {
+  return rop as unknown as RowState;
+}
+
+/** The rops of rows the session made (every cached row is a rop). */
+export function asRops<E extends AnyEntity>(rows: readonly RowState[]): Rop<E>[] {
+  return rows as unknown as Rop<E>[];
+}
+
+/** The rop of a row the session made, or undefined. */
+export function asRop<E extends AnyEntity>(row: RowState | undefined): Rop<E> | undefined {
+  return row as unknown as Rop<E> | undefined;
+}
+
+/**
+ * The one class behind every rop: the session's row state with the methods of {@link Rop}, so that
+ * each cached row is a single object. Internal: users see the interface.
+ */
+export class RopObject<E extends AnyEntity = AnyEntity> extends RowState implements Rop<E> {
   /** The entity's name, for logs and errors. */
   get entityName(): string {
     return this.meta.name;
@@ -58,13 +95,13 @@ export class Rop<E extends AnyEntity = AnyEntity> extends RowState {
 
 // Module functions, not private methods: a class with private methods stores a brand on every
 // instance, one more slot in each of the (often hundreds of thousands of) rops a session holds.
-function columnOf(rop: Rop, field: string): ColumnMeta {
+function columnOf(rop: RopObject, field: string): ColumnMeta {
   const column = rop.meta.field(field);
   if (!column) throw ValidationError.unknownField(rop.meta.name, field);
   return column;
 }
 
-function assertReadable(rop: Rop): void {
+function assertReadable(rop: RopObject): void {
   rop.owner.assertUsable();
   if (!rop.attached) throw new DetachedError(rop.meta.name, rop.id);
 }

@@ -8,5 +8,6 @@ export const unitOfWorkOf = Symbol('cellar.unitOfWork');
 
 /** Anything that carries a unit of work under {@link unitOfWorkOf}. */
 export interface HasUnitOfWork {
+  /** @internal */
   readonly [unitOfWorkOf]: UnitOfWork;
 }

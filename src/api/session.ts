@@ -10,7 +10,7 @@ import { EntityApi } from './entity-api.js';
 import { rememberedRead } from './remembered-read.js';
 import { ObjectQuery } from './object-query.js';
 import { streamRows, type StreamOptions } from './row-stream.js';
-import { type HasUnitOfWork, unitOfWorkOf } from './session-internals.js';
+import { unitOfWorkOf } from './session-internals.js';
 
 /** Named SQL parameters: `{name}` in the SQL takes `params.name`. */
 export type SqlParams = Readonly<Record<string, unknown>>;
@@ -40,7 +40,8 @@ export interface SelectOptions {
  * }
  * ```
  */
-export class Session implements HasUnitOfWork {
+export class Session {
+  /** @internal */
   readonly [unitOfWorkOf]: UnitOfWork;
   readonly #apis = new Map<AnyEntity, EntityApi<AnyEntity>>();
   readonly #onClose: () => void;

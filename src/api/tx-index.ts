@@ -4,7 +4,7 @@ import type { ColumnMeta, EntityMeta, IndexMeta } from '../schema/entity-meta.js
 import type { CacheIndex } from '../session/cache-index.js';
 import type { RowScope } from '../session/row-state.js';
 import type { UnitOfWork } from '../session/unit-of-work.js';
-import type { Rop } from './rop.js';
+import { asRops, type Rop } from './rop.js';
 
 /** One value of an index key. */
 export type IndexKeyPart = bigint | number | string | boolean | Date;
@@ -29,6 +29,7 @@ export class TxIndex<E extends AnyEntity> {
   #last: { scope: RowScope; index: CacheIndex } | undefined;
 
   /** @internal Get indexes with `api.index(name)`. */
+  /** @internal Get indexes with `api.index(name)`. */
   constructor(
     /** The entity indexed. */
     readonly meta: EntityMeta,
@@ -48,9 +49,9 @@ export class TxIndex<E extends AnyEntity> {
       const cached = index.liveIfLoaded(index.keyOf(values));
       if (cached) {
         this.#unitOfWork().rows.countHits();
-        return Promise.resolve(cached as Rop<E>[]);
+        return Promise.resolve(asRops<E>(cached));
       }
-      return this.#unitOfWork().collections.rowsByKey(index, values, false) as Promise<Rop<E>[]>;
+      return this.#unitOfWork().collections.rowsByKey(index, values, false) as unknown as Promise<Rop<E>[]>;
     } catch (e) {
       return Promise.reject(e);
     }
@@ -58,7 +59,7 @@ export class TxIndex<E extends AnyEntity> {
 
   /** Rows with this key, always read (one statement) and merged with the session's changes. */
   async refreshByKey(key: IndexKeyInput): Promise<Rop<E>[]> {
-    return (await this.#unitOfWork().collections.rowsByKey(this.#index(), this.#normalize(key), true)) as Rop<E>[];
+    return asRops<E>(await this.#unitOfWork().collections.rowsByKey(this.#index(), this.#normalize(key), true));
   }
 
   /**

@@ -23,13 +23,22 @@ export interface ChunkedQueryOptions {
   readonly resumeAfter?: bigint | number;
 }
 
+/** The job of {@link BulkProcess.chunkedQuery} as one object: what to read and how to go through it. */
+export interface ChunkedQueryJob extends ChunkedQueryOptions {
+  /** Keys per chunk (each chunk is loaded with one statement). */
+  readonly chunkSize: number;
+  /** SQL whose first column yields the entity's primary keys, with `{name}` parameters. */
+  readonly sql: string;
+  readonly params?: SqlParams;
+}
+
 /**
  * Mass processing in flat memory (the original platform's `Btk_BulkProcessPkg`).
  *
  * @example
  * ```ts
- * await new BulkProcess(s).chunkedQuery(DocLine, 5000, 'select id from doc_line where id_item = any({items})',
- *   { items }, async (rops) => {
+ * await new BulkProcess(s).chunkedQuery(DocLine, { chunkSize: 5000, sql: 'select id from doc_line where id_item = any({items})',
+ *   params: { items } }, async (rops) => {
  *     for (const r of rops) r.set('qty', '0');
  *     await s.commit();            // or flush(true): the key stream survives both
  *   });
@@ -45,13 +54,38 @@ export class BulkProcess {
    * A handler error stops the job and is rethrown as `BULK_JOB` with the chunk index and the last
    * committed key; the key cursor and its connection are released however the job ends.
    */
-  async chunkedQuery<E extends AnyEntity>(
+  chunkedQuery<E extends AnyEntity>(entity: E, job: ChunkedQueryJob, handler: (rops: Rop<E>[], info: ChunkInfo) => unknown): Promise<ChunkedQueryResult>;
+  /** The original platform's positional form: `chunkedQuery(entity, chunkSize, sql, params, handler, options?)`. */
+  chunkedQuery<E extends AnyEntity>(
     entity: E,
     chunkSize: number,
     sql: string,
     params: SqlParams,
     handler: (rops: Rop<E>[], info: ChunkInfo) => unknown,
-    options: ChunkedQueryOptions = {},
+    options?: ChunkedQueryOptions,
+  ): Promise<ChunkedQueryResult>;
+  chunkedQuery<E extends AnyEntity>(
+    entity: E,
+    sizeOrJob: number | ChunkedQueryJob,
+    sqlOrHandler: string | ((rops: Rop<E>[], info: ChunkInfo) => unknown),
+    params?: SqlParams,
+    positionalHandler?: (rops: Rop<E>[], info: ChunkInfo) => unknown,
+    positionalOptions: ChunkedQueryOptions = {},
+  ): Promise<ChunkedQueryResult> {
+    if (typeof sizeOrJob === 'object') {
+      const { chunkSize, sql, params: jobParams, ...options } = sizeOrJob;
+      return this.#run(entity, chunkSize, sql, jobParams ?? {}, sqlOrHandler as (rops: Rop<E>[], info: ChunkInfo) => unknown, options);
+    }
+    return this.#run(entity, sizeOrJob, sqlOrHandler as string, params ?? {}, positionalHandler as (rops: Rop<E>[], info: ChunkInfo) => unknown, positionalOptions);
+  }
+
+  async #run<E extends AnyEntity>(
+    entity: E,
+    chunkSize: number,
+    sql: string,
+    params: SqlParams,
+    handler: (rops: Rop<E>[], info: ChunkInfo) => unknown,
+    options: ChunkedQueryOptions,
   ): Promise<ChunkedQueryResult> {
     if (!Number.isSafeInteger(chunkSize) || chunkSize < 1) throw new ValidationError(`chunkedQuery: chunkSize must be a whole number ≥ 1, got ${chunkSize}`);
     const uow = this.session[unitOfWorkOf];

@@ -1,4 +1,5 @@
 import type { Connection } from '../db/connection.js';
+import { UsageError } from '../errors/usage-error.js';
 import type { UnitOfWork } from '../session/unit-of-work.js';
 
 let cursorNumber = 0;
@@ -63,7 +64,7 @@ export class KeyCursor {
 
   #send(sql: string, values: readonly unknown[] = []): Promise<{ rows: unknown[][] }> {
     const connection = this.#connection;
-    if (!connection) throw new Error('key cursor is closed');
+    if (!connection) throw new UsageError('the key cursor of this chunkedQuery is closed; start the job again');
     return this.#sendOn(connection, sql, values);
   }
 

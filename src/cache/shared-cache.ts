@@ -1,3 +1,4 @@
+import { UsageError } from '../errors/usage-error.js';
 import type { CacheEvent, CacheStats } from './cache-stats.js';
 import { type CacheTier, keyTag } from './cache-tier.js';
 import { type EntityRowCache, EntityRowCaches } from './entity-row-cache.js';
@@ -16,6 +17,8 @@ export type { RememberOptions } from './remember-options.js';
 export interface SharedCacheOptions extends TierChoice {
   /** Receives every cache event (hit, miss, set, eviction, invalidation, tier error); keep it cheap. */
   readonly onEvent?: (event: CacheEvent) => void;
+  /** The clock of TTLs, in epoch ms (default `Date.now`): tests drive expiry with a fake one instead of sleeping. */
+  readonly now?: () => number;
 }
 
 /** Reads rows into the row cache for {@link SharedCache.preload}. */
@@ -70,16 +73,18 @@ export class SharedCache {
   #broadcasting = false;
   #warnedLocalOnly = false;
   readonly #loader: TierLoader;
+  readonly #now: () => number;
 
   constructor(options: SharedCacheOptions = {}) {
     this.#onEvent = options.onEvent;
+    this.#now = options.now ?? Date.now;
     const chain = buildTierChain(options, this.#clock);
     this.#tiers = chain.tiers;
     this.#memory = chain.memory;
     this.#lower = chain.tiers.filter((t) => t !== chain.memory);
     this.#redis = chain.redis;
     if (this.#memory) this.#memory.onEvict = (key) => this.#onEvent?.({ type: 'evict', key });
-    this.#loader = new TierLoader(this.#clock, this.#memory, this.#lower, this.#onEvent, (p) => this.#track(p), (tier, key, e) => this.#tierError(tier, key, e));
+    this.#loader = new TierLoader(this.#clock, this.#memory, this.#lower, this.#onEvent, (p) => this.#track(p), (tier, key, e) => this.#tierError(tier, key, e), this.#now);
     this.#redis?.subscribe(
       (text) => this.#received(text),
       () => this.#memory?.clear(), // messages were missed while the subscription was down: trust nothing held
@@ -94,7 +99,7 @@ export class SharedCache {
   remember<T>(key: string, options: RememberOptions, loader: () => Promise<T>, refresh?: () => Promise<T>): Promise<T> {
     const entry = this.#memory?.entry(key);
     if (entry !== undefined) {
-      const now = Date.now();
+      const now = this.#now();
       if (now < entry.freshUntil) {
         this.#hits++;
         this.#onEvent?.({ type: 'hit', key });
@@ -152,17 +157,12 @@ export class SharedCache {
   forgetLocally(key: string): boolean {
     return this.#invalidateHere({ origin: this.origin, tags: [], keys: [key] }) > 0;
   }
-
-  /**
-   * Whether invalidations reach the other processes: through a Redis tier's pub/sub, or because the
-   * database broadcasts every commit with NOTIFY. When false, a commit in another process does not
-   * invalidate what this process holds: values live until their TTL.
-   */
+  /** Whether other processes' commits invalidate this cache (Redis pub/sub, or NOTIFY broadcasts); when false, values live until their TTL. */
   get crossProcess(): boolean {
     return this.#redis !== undefined || this.#broadcasting;
   }
 
-  /** @internal True the first time it is asked (a process-local cache warns once). */
+  /** @internal True the first time only (a process-local cache warns once). */
   firstLocalOnlyUse(): boolean {
     const first = !this.#warnedLocalOnly;
     this.#warnedLocalOnly = true;
@@ -194,7 +194,7 @@ export class SharedCache {
    * ```
    */
   preload(entity: { readonly name: string }, what: readonly (bigint | number)[] | { readonly where: Readonly<Record<string, unknown>> }): Promise<number> {
-    if (!this.#preloader) return Promise.reject(new Error('this cache is not attached to a Database; use db.cache'));
+    if (!this.#preloader) return Promise.reject(UsageError.cannotPreload('this cache is not attached to a Database; use db.cache'));
     return this.#preloader(entity, what);
   }
 

@@ -1,3 +1,4 @@
+import { UsageError } from '../errors/usage-error.js';
 import type { FileTierOptions } from './file-tier.js';
 import type { MemoryTierOptions } from './memory-tier.js';
 import type { RedisTierOptions } from './redis-tier.js';
@@ -19,7 +20,7 @@ export interface TierConfig {
  * order they are asked — `memory` or `memory:<maxEntries>`, a `redis://` / `rediss://` URL, and
  * `file:<directory>` (optionally `file:<directory>?maxBytes=<n>`) — plus `log` to wrap each in a
  * logging tier. Example: `memory:50000,redis://127.0.0.1:6379/0,file:/var/cache/app`.
- * Throws a plain description of the first bad item; the caller turns it into its own error.
+ * Throws `USAGE` naming the first bad item.
  */
 export function parseTierConfig(text: string): TierConfig {
   const tiers: TierSpec[] = [];
@@ -30,16 +31,16 @@ export function parseTierConfig(text: string): TierConfig {
     if (item === 'log') log = true;
     else if (item === 'memory' || item.startsWith('memory:')) {
       const n = item === 'memory' ? undefined : Number(item.slice('memory:'.length));
-      if (n !== undefined && !(Number.isSafeInteger(n) && n > 0)) throw new Error(`"${item}": memory takes a whole number of entries, e.g. memory:50000`);
+      if (n !== undefined && !(Number.isSafeInteger(n) && n > 0)) throw UsageError.badTierConfig(`"${item}": memory takes a whole number of entries, e.g. memory:50000`);
       tiers.push(n === undefined ? { kind: 'memory' } : { kind: 'memory', maxEntries: n });
     } else if (item.startsWith('redis://') || item.startsWith('rediss://')) tiers.push({ kind: 'redis', url: item });
     else if (item.startsWith('file:')) {
       const [dir, query] = item.slice('file:'.length).split('?') as [string, string | undefined];
-      if (dir === '') throw new Error(`"${item}": file needs a directory, e.g. file:/var/cache/app`);
+      if (dir === '') throw UsageError.badTierConfig(`"${item}": file needs a directory, e.g. file:/var/cache/app`);
       const maxBytes = query ? Number(new URLSearchParams(query).get('maxBytes')) : undefined;
-      if (maxBytes !== undefined && !(Number.isSafeInteger(maxBytes) && maxBytes > 0)) throw new Error(`"${item}": maxBytes must be a whole number of bytes`);
+      if (maxBytes !== undefined && !(Number.isSafeInteger(maxBytes) && maxBytes > 0)) throw UsageError.badTierConfig(`"${item}": maxBytes must be a whole number of bytes`);
       tiers.push(maxBytes === undefined ? { kind: 'file', dir } : { kind: 'file', dir, maxBytes });
-    } else throw new Error(`"${item}" is not a tier: use memory[:entries], redis://…, file:<dir> or log`);
+    } else throw UsageError.badTierConfig(`"${item}" is not a tier: use memory[:entries], redis://…, file:<dir> or log`);
   }
   return { tiers, log };
 }

@@ -21,6 +21,7 @@ export class TierLoader {
     private readonly onEvent: ((event: CacheEvent) => void) | undefined,
     private readonly track: (work: Promise<unknown>) => void,
     private readonly tierError: (tier: CacheTier, key: string, error: unknown) => void,
+    private readonly now: () => number,
   ) {}
 
   async load(key: string, options: RememberOptions, tags: readonly string[], startedAt: number, loader: () => Promise<unknown>, closed: () => boolean): Promise<unknown> {
@@ -28,7 +29,7 @@ export class TierLoader {
     for (const tier of this.lower) {
       try {
         const read = await tier.get(key, tags);
-        if (read.entry && Date.now() < read.entry.freshUntil) {
+        if (read.entry && this.now() < read.entry.freshUntil) {
           this.onEvent?.({ type: 'hit', key, tier: tier.name });
           this.#fill(key, read.entry, startedAt, tickets);
           return read.entry.value;
@@ -51,7 +52,7 @@ export class TierLoader {
       this.timeMs += performance.now() - started;
     }
     if (value === undefined || closed()) return value; // undefined means "no value": not stored
-    const freshUntil = Date.now() + options.ttlMs;
+    const freshUntil = this.now() + options.ttlMs;
     const entry: CacheEntry = { value, freshUntil, staleUntil: freshUntil + (options.staleWhileRevalidateMs ?? 0), tags, computeMs: performance.now() - started };
     this.#fill(key, entry, startedAt, tickets);
     return value;

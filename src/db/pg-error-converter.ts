@@ -1,6 +1,7 @@
 import { CellarError } from '../errors/cellar-error.js';
 import {
   CheckViolationError,
+  ConstraintViolationError,
   ConnectionLostError,
   DbError,
   type DbErrorFields,
@@ -53,7 +54,7 @@ export function toCellarError(error: unknown, context: { entity?: string; ids?: 
     (sqlState?.startsWith('08') ?? false) ||
     (e.code !== undefined && SOCKET_CODES.has(e.code)) ||
     /Connection terminated|connection is closed|Client has encountered a connection error|not queryable/i.test(e.message ?? '');
-  const Class = (sqlState && BY_SQLSTATE[sqlState]) || (lost ? ConnectionLostError : DbError);
+  const Class = (sqlState && BY_SQLSTATE[sqlState]) || (lost ? ConnectionLostError : sqlState?.startsWith('23') ? ConstraintViolationError : DbError);
   const fields: DbErrorFields = {
     sqlState,
     constraint: e.constraint,

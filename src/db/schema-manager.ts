@@ -16,6 +16,7 @@ export class SchemaManager {
   readonly #pool: ConnectionPool;
   readonly #registry: EntityRegistry;
 
+  /** @internal `db.schema` is made by `Database.open`. */
   constructor(pool: ConnectionPool, registry: EntityRegistry) {
     this.#pool = pool;
     this.#registry = registry;

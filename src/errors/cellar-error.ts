@@ -17,6 +17,7 @@ export type CellarErrorCode =
   | 'EMBEDDED_SERVER'
   | 'USAGE'
   | 'DB'
+  | 'CONSTRAINT_VIOLATION'
   | 'UNIQUE_VIOLATION'
   | 'FOREIGN_KEY_VIOLATION'
   | 'NOT_NULL_VIOLATION'

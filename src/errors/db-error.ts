@@ -43,23 +43,31 @@ function stripUndefined(fields: DbErrorFields): Partial<DbErrorFields> {
   return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
 }
 
+/**
+ * 23xxx: PostgreSQL refused the data — a unique key, a foreign key, NOT NULL or a CHECK. `constraint`
+ * (and `detail`) name which; the subclasses name the common cases. Catch this class to handle any.
+ */
+export class ConstraintViolationError extends DbError {
+  override readonly code: CellarErrorCode = 'CONSTRAINT_VIOLATION';
+}
+
 /** 23505: a unique constraint or primary key was violated. */
-export class UniqueViolationError extends DbError {
+export class UniqueViolationError extends ConstraintViolationError {
   override readonly code = 'UNIQUE_VIOLATION' as const;
 }
 
 /** 23503: a foreign key points at a missing row, or a referenced row is being deleted. */
-export class ForeignKeyViolationError extends DbError {
+export class ForeignKeyViolationError extends ConstraintViolationError {
   override readonly code = 'FOREIGN_KEY_VIOLATION' as const;
 }
 
 /** 23502: NULL written to a NOT NULL column. */
-export class NotNullViolationError extends DbError {
+export class NotNullViolationError extends ConstraintViolationError {
   override readonly code = 'NOT_NULL_VIOLATION' as const;
 }
 
 /** 23514: a CHECK constraint failed. */
-export class CheckViolationError extends DbError {
+export class CheckViolationError extends ConstraintViolationError {
   override readonly code = 'CHECK_VIOLATION' as const;
 }
 

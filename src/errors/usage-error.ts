@@ -12,6 +12,46 @@ export class UsageError extends CellarError {
     super(message);
   }
 
+  /** An API of an entity the database was not opened with. */
+  static notRegistered(entity: string): UsageError {
+    return new UsageError(`${entity} is not among the entities given to Database.open; add it to { entities }`);
+  }
+
+  /** A collection call on an entity that declares no `parent`. */
+  static noParent(entity: string, call: string): UsageError {
+    return new UsageError(`${entity} declares no parent, so ${call} does not apply; declare parent: { entity, field } or use insert()/query()`);
+  }
+
+  /** `api.index(name)` of an index the entity does not declare. */
+  static noIndex(entity: string, name: string, declared: readonly string[]): UsageError {
+    return new UsageError(`${entity} declares no index "${name}"; declared: ${declared.join(', ') || 'none'}`);
+  }
+
+  /** A rop of another entity than the API's. */
+  static wrongEntity(call: string, expected: string, given: string): UsageError {
+    return new UsageError(`${call}: expected a ${expected}, got a ${given}`);
+  }
+
+  /** A row deleted in this session used as if it were still there. */
+  static deletedRow(entity: string, id: bigint, call: string): UsageError {
+    return new UsageError(`${entity} ${id} was deleted in this session; it cannot be ${call}`);
+  }
+
+  /** `Database.open` without a URL. */
+  static noDatabaseUrl(): UsageError {
+    return new UsageError('no database URL: pass { url } or set DATABASE_URL (for a throw-away server, see startEmbeddedPostgres())');
+  }
+
+  /** `preload` of an entity without `cache`, or of a cache made outside a Database. */
+  static cannotPreload(what: string): UsageError {
+    return new UsageError(`preload: ${what}; preload needs an entity declared with cache: { ttlMs } and db.cache`);
+  }
+
+  /** A bad `CELLAR_CACHE` / `tiers` text. */
+  static badTierConfig(problem: string): UsageError {
+    return new UsageError(`cache tiers: ${problem}`);
+  }
+
   /** `@cached` on a member that is not a method. */
   static cachedNotAMethod(member: string): UsageError {
     return new UsageError(`@cached applies to methods; ${member} is not one`);

@@ -28,8 +28,10 @@ export type Row<E extends AnyEntity> = { -readonly [K in FieldOf<E>]: ValueOf<E[
 /** The value type of one field. */
 export type FieldValue<E extends AnyEntity, K extends FieldOf<E>> = ValueOf<E['columns'][K]>;
 
-type GeneratedFields<E extends AnyEntity> = { [K in FieldOf<E>]: IsGenerated<E['columns'][K]> extends true ? K : never }[FieldOf<E>];
-type OptionalFields<E extends AnyEntity> = { [K in FieldOf<E>]: IsOptional<E['columns'][K]> extends true ? K : never }[FieldOf<E>];
+/** Fields cellar generates (id, version): never given to `insert`. */
+export type GeneratedFields<E extends AnyEntity> = { [K in FieldOf<E>]: IsGenerated<E['columns'][K]> extends true ? K : never }[FieldOf<E>];
+/** Fields `insert` may omit (nullable or defaulted). */
+export type OptionalFields<E extends AnyEntity> = { [K in FieldOf<E>]: IsOptional<E['columns'][K]> extends true ? K : never }[FieldOf<E>];
 
 /** What `insert` and `set` accept for one field (wider than {@link FieldValue} for bigint and decimal). */
 export type FieldInput<E extends AnyEntity, K extends FieldOf<E>> = InputOf<E['columns'][K]>;

@@ -1,4 +1,4 @@
-import { ValidationError } from '../errors/validation-error.js';
+import { UsageError } from '../errors/usage-error.js';
 import type { ColumnMeta, EntityMeta } from '../schema/entity-meta.js';
 import type { EntityRegistry } from '../schema/entity-registry.js';
 import { appendAll, chunk } from '../sql/chunks.js';
@@ -148,7 +148,7 @@ export function loadOrder(rootMeta: EntityMeta, classes: readonly EntityMeta[]):
   while (pending.length > 0) {
     const next = pending.findIndex((c) => c.parent !== undefined && available.has(c.parent.entity().meta));
     if (next < 0) {
-      throw new ValidationError(
+      throw new UsageError(
         `batchIn: ${pending.map((c) => c.name).join(', ')} ${pending.length > 1 ? 'are not child collections' : 'is not a child collection'} of ${rootMeta.name} or of the other entities listed`,
       );
     }

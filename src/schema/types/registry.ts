@@ -53,7 +53,8 @@ export function columnTypeOf(kind: string): ColumnType {
   return columnTypes[kind as ColumnKind];
 }
 
-type Factories = { readonly [K in ColumnKind]: (typeof columnTypes)[K]['factory'] };
+/** The type of {@link col}: one factory per column kind. */
+export type ColumnFactories = { readonly [K in ColumnKind]: (typeof columnTypes)[K]['factory'] };
 
 /**
  * Column factories for `defineEntity`, one per kind.
@@ -68,4 +69,4 @@ type Factories = { readonly [K in ColumnKind]: (typeof columnTypes)[K]['factory'
  * }
  * ```
  */
-export const col: Factories = Object.freeze(Object.fromEntries(Object.entries(columnTypes).map(([kind, type]) => [kind, type.factory])) as unknown as Factories);
+export const col: ColumnFactories = Object.freeze(Object.fromEntries(Object.entries(columnTypes).map(([kind, type]) => [kind, type.factory])) as unknown as ColumnFactories);
