@@ -6,12 +6,13 @@ export { Session, type SqlParams, type SelectOptions } from './api/session.js';
 export { ObjectQuery, type SortDirection, type NullsOrder } from './api/object-query.js';
 export type { WhereFilters, FilterOperators } from './api/where-filters.js';
 export { TxIndex, type IndexKeyInput, type IndexKeyPart } from './api/tx-index.js';
+export { UniqueTxIndex } from './api/unique-tx-index.js';
 export type { StreamOptions } from './api/row-stream.js';
 export { EntityApi, type SessionSource } from './api/entity-api.js';
 export type { HasUnitOfWork } from './api/session-internals.js';
 export type { Rop } from './api/rop.js';
 
-export { defineEntity, type Entity, type AnyEntity, type EntityBase, type EntityDefinition, type EntityCacheOptions } from './schema/entity.js';
+export { defineEntity, type Entity, type AnyEntity, type EntityBase, type EntityDefinition, type EntityCacheOptions, type IndexDefinition, type IndexDefinitions, type IndexesOf, type IsUniqueIndex } from './schema/entity.js';
 export type { Row, FieldOf, FieldValue, FieldInput, InsertValues, InsertByParentValues, WritableField, ParentFieldOf, ColumnsOf, GeneratedFields, OptionalFields } from './schema/entity.js';
 export type { ColumnSpec, AnyColumnSpec, ValueOf, InputOf, IsGenerated, IsOptional, ColumnOptions, ReferenceTarget } from './schema/column-spec.js';
 export { col, type ColumnKind, type ColumnFactories } from './schema/types/registry.js';

@@ -1,7 +1,7 @@
 import { UsageError } from '../errors/usage-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { ValidationError } from '../errors/validation-error.js';
-import type { AnyEntity, FieldInput, FieldOf, FieldValue, InsertByParentValues, InsertValues, WritableField } from '../schema/entity.js';
+import type { AnyEntity, FieldInput, FieldOf, FieldValue, IndexesOf, InsertByParentValues, InsertValues, IsUniqueIndex, WritableField } from '../schema/entity.js';
 import type { EntityMeta } from '../schema/entity-meta.js';
 import type { CacheIndex } from '../session/cache-index.js';
 import { isLive, type RowState } from '../session/row-state.js';
@@ -9,6 +9,7 @@ import type { UnitOfWork } from '../session/unit-of-work.js';
 import { asRop, asRops, type Rop, rowOf } from './rop.js';
 import { type HasUnitOfWork, unitOfWorkOf } from './session-internals.js';
 import { TxIndex } from './tx-index.js';
+import { UniqueTxIndex } from './unique-tx-index.js';
 
 /** Something that yields the session an API acts on: a session, or a function returning the current one. */
 export type SessionSource = HasUnitOfWork | (() => HasUnitOfWork);
@@ -201,12 +202,11 @@ export class EntityApi<E extends AnyEntity> {
   }
 
   /** The transactional index declared under `name` in the entity's `indexes`. */
-  index(name: string): TxIndex<E> {
+  index<N extends keyof IndexesOf<E> & string>(name: N): IsUniqueIndex<E, N> extends true ? UniqueTxIndex<E> : TxIndex<E> {
     const declared = this.meta.indexes.find((i) => i.name === name);
-    if (!declared) {
-      throw UsageError.noIndex(this.meta.name, name, this.meta.indexes.map((i) => i.name));
-    }
-    return new TxIndex(this.meta, declared, () => this.unitOfWork);
+    if (!declared) throw UsageError.noIndex(this.meta.name, name, this.meta.indexes.map((i) => i.name));
+    const index = new TxIndex<E>(this.meta, declared, () => this.unitOfWork);
+    return (declared.unique ? new UniqueTxIndex(index) : index) as IsUniqueIndex<E, N> extends true ? UniqueTxIndex<E> : TxIndex<E>;
   }
 
   /** Reads a field of a rop (same as `rop.get(field)`). */

@@ -54,12 +54,12 @@ export class Session {
 
   /** The entity API bound to this session (one instance per entity per session). */
   api<E extends AnyEntity>(entity: E): EntityApi<E> {
-    let api = this.#apis.get(entity);
+    let api = this.#apis.get(entity) as EntityApi<E> | undefined;
     if (!api) {
       api = new EntityApi(entity, this);
-      this.#apis.set(entity, api);
+      this.#apis.set(entity, api as unknown as EntityApi<AnyEntity>);
     }
-    return api as unknown as EntityApi<E>;
+    return api;
   }
 
   /** Counters: statements sent, rows loaded and written, cells held, flushes and their time. */

@@ -29,7 +29,6 @@ export class TxIndex<E extends AnyEntity> {
   #last: { scope: RowScope; index: CacheIndex } | undefined;
 
   /** @internal Get indexes with `api.index(name)`. */
-  /** @internal Get indexes with `api.index(name)`. */
   constructor(
     /** The entity indexed. */
     readonly meta: EntityMeta,

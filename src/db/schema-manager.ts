@@ -1,6 +1,5 @@
-import { schemaStatements } from '../schema/ddl.js';
+import { schemaDdl, schemaStatements } from '../schema/ddl.js';
 import type { EntityRegistry } from '../schema/entity-registry.js';
-import { quoteIdentifier } from '../schema/naming.js';
 import type { ConnectionPool } from './connection-pool.js';
 
 /**
@@ -27,17 +26,33 @@ export class SchemaManager {
     return `${schemaStatements(this.#registry).join(';\n\n')};\n`;
   }
 
-  /** Runs the DDL in one transaction. Existing tables are left as they are (no migration). */
-  async create(): Promise<void> {
-    await this.#runInTransaction(schemaStatements(this.#registry));
+  /**
+   * Creates what is missing, in one transaction: schemas, and for each entity whose table does not
+   * exist its sequence, table and indexes. A table that exists is left exactly as it is — no index,
+   * sequence or constraint is added to a schema cellar did not create — unless `indexExistingTables`
+   * asks for the declared and foreign-key indexes on those too.
+   */
+  async create(options: { readonly indexExistingTables?: boolean } = {}): Promise<void> {
+    const { schemas, entities } = schemaDdl(this.#registry);
+    await this.#pool.withConnection(async (connection) => {
+      await connection.begin();
+      // Concurrent start-ups would race on CREATE ... IF NOT EXISTS; serialize them on one advisory lock.
+      await connection.query('SELECT pg_advisory_xact_lock(7262100501)');
+      for (const statement of schemas) await connection.query(statement);
+      const existing = await connection.queryArrays('SELECT to_regclass(t) IS NOT NULL FROM unnest($1::text[]) AS t', [entities.map((e) => e.meta.sqlTable)]);
+      const created = entities.filter((_, i) => existing.rows[i]?.[0] !== true);
+      for (const e of created) for (const statement of e.create) await connection.query(statement);
+      for (const e of options.indexExistingTables ? entities : created) for (const statement of e.indexes) await connection.query(statement);
+      await connection.commit();
+    });
   }
 
   /** Drops the entities' tables and sequences (CASCADE). For tests and demos; never run it in production. */
   async drop(): Promise<void> {
     const tables = [...this.#registry.writeOrder].reverse();
     await this.#runInTransaction([
-      ...tables.map((m) => `DROP TABLE IF EXISTS ${quoteIdentifier(m.table)} CASCADE`),
-      ...tables.map((m) => `DROP SEQUENCE IF EXISTS ${quoteIdentifier(m.sequence)} CASCADE`),
+      ...tables.map((m) => `DROP TABLE IF EXISTS ${m.sqlTable} CASCADE`),
+      ...tables.map((m) => `DROP SEQUENCE IF EXISTS ${m.sqlSequence} CASCADE`),
     ]);
   }
 

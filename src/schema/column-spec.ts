@@ -15,6 +15,8 @@ export interface ReferenceTarget {
 export interface ColumnSpec<Value = unknown, Optional extends boolean = boolean, Generated extends boolean = false, Input = Value> {
   /** The column kind: a key of the column type registry (`ColumnKind`). */
   readonly kind: string;
+  /** The column's name in the database, when it is not the field's snake_case (quoted as written). */
+  readonly name?: string;
   readonly nullable: boolean;
   /** Value given to rows inserted without this field. */
   readonly default?: unknown;
@@ -54,6 +56,8 @@ export type IsGenerated<C> = C extends ColumnSpec<unknown, boolean, infer G, unk
 
 /** Options every column accepts. */
 export interface ColumnOptions<T> {
+  /** The column's name in the database, exactly (default: the field's snake_case, `hCDId` → `h_cd_id`). */
+  readonly name?: string;
   /** Allow NULL (the value type gains `| null`). Default false. */
   readonly nullable?: boolean;
   /** Value for rows inserted without this field; also the column's SQL DEFAULT. */

@@ -3,7 +3,7 @@ import { DefinitionError } from '../errors/definition-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import type { AnyColumnSpec } from './column-spec.js';
 import type { EntityDefinition } from './entity-definition.js';
-import { MAX_IDENTIFIER_BYTES, snakeCase } from './naming.js';
+import { indexFields, MAX_IDENTIFIER_BYTES, snakeCase, splitTableName } from './naming.js';
 import { COLUMN_KINDS, columnTypeOf } from './types/registry.js';
 import { createNormalizer } from './value-normalizer.js';
 
@@ -18,7 +18,8 @@ const definitionSchema = {
   additionalProperties: false,
   properties: {
     name: { type: 'string', pattern: IDENTIFIER },
-    table: { type: 'string', pattern: '^[a-z_][a-z0-9_]*$' },
+    table: { type: 'string', minLength: 1, pattern: '^[^\\u0000"]+$' },
+    schema: { type: 'string', minLength: 1, pattern: '^[^\\u0000"]+$' },
     columns: {
       type: 'object',
       minProperties: 1,
@@ -47,7 +48,17 @@ const definitionSchema = {
     indexes: {
       type: 'object',
       propertyNames: { pattern: IDENTIFIER },
-      additionalProperties: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string' } },
+      additionalProperties: {
+        oneOf: [
+          { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string' } },
+          {
+            type: 'object',
+            required: ['columns'],
+            additionalProperties: false,
+            properties: { columns: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string' } }, unique: { type: 'boolean' } },
+          },
+        ],
+      },
     },
   },
   $defs: {
@@ -57,6 +68,7 @@ const definitionSchema = {
       additionalProperties: false,
       properties: {
         kind: { enum: COLUMN_KINDS },
+        name: { type: 'string', minLength: 1, pattern: '^[^\\u0000]+$' },
         nullable: { type: 'boolean' },
         default: {},
         maxLength: { type: 'integer', minimum: 1, maximum: 10_485_760 },
@@ -89,8 +101,9 @@ export function checkEntityDefinition(def: EntityDefinition<Record<string, AnyCo
   const generated = (what: 'id' | 'version') => columns.filter(([, c]) => columnTypeOf(c.kind).generated === what).length;
   if (generated('id') !== 1) problems.push(`${label}: needs exactly one col.id() column, has ${generated('id')}`);
   if (generated('version') > 1) problems.push(`${label}: has more than one col.version() column`);
-  const table = def.table ?? snakeCase(def.name);
+  const { schema, table } = splitTableName(def.table ?? snakeCase(def.name), def.schema);
   checkIdentifier(problems, `${label}: table name`, table);
+  if (schema !== undefined) checkIdentifier(problems, `${label}: schema name`, schema);
   for (const [field, spec] of columns) for (const problem of columnProblems(label, field, spec)) problems.push(problem);
   if (def.parent) {
     const parentColumn = def.columns[def.parent.field];
@@ -100,8 +113,8 @@ export function checkEntityDefinition(def: EntityDefinition<Record<string, AnyCo
       problems.push(`${label}.parent: field "${def.parent.field}" references ${parentColumn.references?.name}, not the parent ${def.parent.entity.name}`);
     }
   }
-  for (const [name, fields] of Object.entries(def.indexes ?? {})) {
-    for (const f of fields) if (!(f in def.columns)) problems.push(`${label}.indexes.${name}: field "${f}" is not a column`);
+  for (const [name, index] of Object.entries(def.indexes ?? {})) {
+    for (const f of indexFields(index)) if (!(f in def.columns)) problems.push(`${label}.indexes.${name}: field "${f}" is not a column`);
   }
   if (problems.length > 0) throw new DefinitionError(problems);
 }
@@ -109,7 +122,7 @@ export function checkEntityDefinition(def: EntityDefinition<Record<string, AnyCo
 function columnProblems(label: string, field: string, spec: AnyColumnSpec): string[] {
   const problems: string[] = [];
   const at = `${label}.columns.${field}`;
-  checkIdentifier(problems, at, snakeCase(field));
+  checkIdentifier(problems, at, spec.name ?? snakeCase(field));
   const type = columnTypeOf(spec.kind);
   for (const option of KIND_OPTIONS) {
     if (spec[option] !== undefined && !type.options.includes(option)) problems.push(`${at}: ${option} does not apply to col.${spec.kind}`);

@@ -2,11 +2,20 @@ import type { AnyColumnSpec } from './column-spec.js';
 import type { EntityBase } from './entity-meta.js';
 
 /** The object given to {@link defineEntity}. */
-export interface EntityDefinition<C extends Record<string, AnyColumnSpec>, P extends keyof C & string = keyof C & string> {
+export interface EntityDefinition<
+  C extends Record<string, AnyColumnSpec>,
+  P extends keyof C & string = keyof C & string,
+  I extends IndexDefinitions<keyof C & string> = IndexDefinitions<keyof C & string>,
+> {
   /** Entity name, PascalCase by convention; the table defaults to its snake_case (`DocLine` → `doc_line`). */
   readonly name: string;
-  /** Table name, when it must differ from the snake_case name. */
+  /**
+   * Table name, when it must differ from the snake_case name — exactly as in the database (quoted
+   * in every statement); `'schema.table'` names the schema too.
+   */
   readonly table?: string;
+  /** The table's schema (default: the connection's `search_path`, usually `public`). */
+  readonly schema?: string;
   readonly columns: C;
   /**
    * This entity is a child in a parent/child collection: `field` is its `col.ref(parent)` column.
@@ -23,9 +32,19 @@ export interface EntityDefinition<C extends Record<string, AnyColumnSpec>, P ext
    * `load`, `find` and `loadMany` look there after the transaction cache and before the database.
    */
   readonly cache?: EntityCacheOptions;
-  /** Transactional indexes: a name and the fields forming the key. Each also gets a database index. */
-  readonly indexes?: Readonly<Record<string, readonly (keyof C & string)[]>>;
+  /**
+   * Transactional indexes: a name and the fields forming the key, or `{ columns, unique: true }` for a
+   * unique one (a UNIQUE database index; `byKey` then returns one rop or undefined). Each also gets a
+   * database index when `db.schema.create()` creates the table.
+   */
+  readonly indexes?: I;
 }
+
+/** The `indexes` of a definition: a name per index. */
+export type IndexDefinitions<F extends string = string> = Readonly<Record<string, IndexDefinition<F>>>;
+
+/** One transactional index: its fields, or the fields and whether it is unique. */
+export type IndexDefinition<F extends string = string> = readonly F[] | { readonly columns: readonly F[]; readonly unique?: boolean };
 
 /** The shared-cache setting of an entity. */
 export interface EntityCacheOptions {

@@ -1,8 +1,19 @@
 import type { AnyColumnSpec } from './column-spec.js';
-import { generatedIdentifier, snakeCase } from './naming.js';
+import { generatedIdentifier, indexFields, quoteIdentifier, snakeCase, splitTableName } from './naming.js';
 import type { ColumnType } from './types/column-type.js';
 import { columnTypeOf } from './types/registry.js';
 import { createNormalizer, type Normalizer } from './value-normalizer.js';
+
+/** What metadata is built from: the parts of an entity definition it reads (see `EntityDefinition`). */
+export interface MetaSource {
+  readonly name: string;
+  readonly table?: string;
+  readonly schema?: string;
+  readonly columns: Readonly<Record<string, AnyColumnSpec>>;
+  readonly parent?: { readonly entity: EntityBase | (() => EntityBase); readonly field: string; readonly onDelete?: 'cascade' | 'restrict' };
+  readonly indexes?: Readonly<Record<string, readonly string[] | { readonly columns: readonly string[]; readonly unique?: boolean }>>;
+  readonly cache?: { readonly ttlMs: number; readonly maxEntries?: number };
+}
 
 /** What every entity has at run time, whatever its columns. */
 export interface EntityBase {
@@ -44,6 +55,8 @@ export interface IndexMeta {
   readonly name: string;
   readonly fields: readonly string[];
   readonly columnIndexes: readonly number[];
+  /** A UNIQUE index: `byKey` returns one row or undefined. */
+  readonly unique: boolean;
 }
 
 /**
@@ -51,8 +64,18 @@ export interface IndexMeta {
  * Built once by `defineEntity`, frozen, and shared by every session.
  */
 export class EntityMeta {
+  /** The table as named in tags and messages: `doc`, or `tpcc.district` with a schema. */
   readonly table: string;
+  /** The table's schema, when the entity names one. */
+  readonly schema: string | undefined;
+  /** The table's bare name in the database. */
+  readonly tableName: string;
+  /** The table as SQL: `"doc"` or `"tpcc"."district"`. */
+  readonly sqlTable: string;
+  /** The id sequence's name as text (`doc_id_seq`, `tpcc.district_id_seq`). */
   readonly sequence: string;
+  /** The id sequence as SQL: `"doc_id_seq"`, `"tpcc"."district_id_seq"`. */
+  readonly sqlSequence: string;
   readonly columns: readonly ColumnMeta[];
   readonly idIndex: number;
   /** Index of the `col.version()` column, or -1. */
@@ -63,21 +86,24 @@ export class EntityMeta {
   readonly cache: { readonly ttlMs: number; readonly maxEntries: number } | undefined;
   readonly #byField: ReadonlyMap<string, ColumnMeta>;
 
-  constructor(
-    readonly name: string,
-    table: string | undefined,
-    columns: Readonly<Record<string, AnyColumnSpec>>,
-    parent: { entity: EntityBase | (() => EntityBase); field: string; onDelete?: 'cascade' | 'restrict' } | undefined,
-    indexes: Readonly<Record<string, readonly string[]>> | undefined,
-    cache?: { readonly ttlMs: number; readonly maxEntries?: number },
-  ) {
-    this.table = table ?? snakeCase(name);
-    this.sequence = generatedIdentifier(`${this.table}_id`, '_seq');
+  readonly name: string;
+
+  constructor(definition: MetaSource) {
+    const { name, columns, parent, indexes, cache } = definition;
+    this.name = name;
+    const { schema, table } = splitTableName(definition.table ?? snakeCase(name), definition.schema);
+    this.schema = schema;
+    this.tableName = table;
+    this.table = schema === undefined ? table : `${schema}.${table}`;
+    this.sqlTable = qualified(schema, table);
+    const sequence = generatedIdentifier(`${table}_id`, '_seq');
+    this.sequence = schema === undefined ? sequence : `${schema}.${sequence}`;
+    this.sqlSequence = qualified(schema, sequence);
     this.columns = Object.entries(columns).map(([field, spec], index) => {
       const type = columnTypeOf(spec.kind);
       const normalize = createNormalizer(name, field, spec);
       const defaultValue = spec.default === undefined ? undefined : normalize(spec.default);
-      return Object.freeze({ field, column: snakeCase(field), index, spec, type, castType: type.castType(spec), sqlType: type.sqlType(spec), normalize, defaultValue });
+      return Object.freeze({ field, column: spec.name ?? snakeCase(field), index, spec, type, castType: type.castType(spec), sqlType: type.sqlType(spec), normalize, defaultValue });
     });
     this.#byField = new Map(this.columns.map((c) => [c.field, c]));
     this.idIndex = this.columns.findIndex((c) => c.type.generated === 'id');
@@ -88,11 +114,10 @@ export class EntityMeta {
       columnIndex: this.#byField.get(parent.field)?.index ?? -1,
       onDelete: parent.onDelete ?? 'restrict',
     };
-    this.indexes = Object.entries(indexes ?? {}).map(([name, fields]) => ({
-      name,
-      fields,
-      columnIndexes: fields.map((f) => this.#byField.get(f)?.index ?? -1),
-    }));
+    this.indexes = Object.entries(indexes ?? {}).map(([indexName, index]) => {
+      const fields = indexFields(index);
+      return { name: indexName, fields, columnIndexes: fields.map((f) => this.#byField.get(f)?.index ?? -1), unique: 'unique' in index && index.unique === true };
+    });
     this.cache = cache && Object.freeze({ ttlMs: cache.ttlMs, maxEntries: cache.maxEntries ?? 10_000 });
     Object.freeze(this);
   }
@@ -111,6 +136,10 @@ export class EntityMeta {
   get references(): readonly { column: ColumnMeta; target: () => EntityBase }[] {
     return this.columns.flatMap((c) => (c.spec.references ? [{ column: c, target: toThunk(c.spec.references as EntityBase | (() => EntityBase)) }] : []));
   }
+}
+
+function qualified(schema: string | undefined, name: string): string {
+  return schema === undefined ? quoteIdentifier(name) : `${quoteIdentifier(schema)}.${quoteIdentifier(name)}`;
 }
 
 function toThunk(entity: EntityBase | (() => EntityBase)): () => EntityBase {

@@ -1,17 +1,25 @@
 import type { AnyColumnSpec, InputOf, IsGenerated, IsOptional, ValueOf } from './column-spec.js';
 import { checkEntityDefinition } from './definition-checks.js';
-import type { EntityDefinition } from './entity-definition.js';
-import { type EntityBase, EntityMeta } from './entity-meta.js';
+import type { EntityDefinition, IndexDefinitions } from './entity-definition.js';
+import { type EntityBase, EntityMeta, type MetaSource } from './entity-meta.js';
 
 export type { EntityBase } from './entity-meta.js';
-export type { EntityDefinition, EntityCacheOptions } from './entity-definition.js';
+export type { EntityDefinition, EntityCacheOptions, IndexDefinition, IndexDefinitions } from './entity-definition.js';
 
-/** An entity made by {@link defineEntity}; `C` carries the column types for the compiler. */
-export interface Entity<C extends Record<string, AnyColumnSpec> = Record<string, AnyColumnSpec>, P extends string = string> extends EntityBase {
+/** An entity made by {@link defineEntity}; `C` carries the column types for the compiler, `I` its indexes. */
+export interface Entity<C extends Record<string, AnyColumnSpec> = Record<string, AnyColumnSpec>, P extends string = string, I extends IndexDefinitions = IndexDefinitions> extends EntityBase {
   readonly columns: C;
   /** Phantom field: the parent-ref field name, for `insertByParent` typing. Never set at run time. */
   readonly __parentField?: P;
+  /** Phantom field: the declared indexes, for `api.index(name)` typing. Never set at run time. */
+  readonly __indexes?: I;
 }
+
+/** The declared indexes of an entity. */
+export type IndexesOf<E extends AnyEntity> = E extends Entity<Record<string, AnyColumnSpec>, string, infer I> ? I : never;
+
+/** Whether index `N` of `E` is declared unique. */
+export type IsUniqueIndex<E extends AnyEntity, N extends keyof IndexesOf<E>> = IndexesOf<E>[N] extends { readonly unique: true } ? true : false;
 
 /** Any entity. */
 export type AnyEntity = Entity<Record<string, AnyColumnSpec>, string>;
@@ -64,10 +72,12 @@ export type WritableField<E extends AnyEntity> = Exclude<FieldOf<E>, GeneratedFi
  * });
  * ```
  */
-export function defineEntity<const C extends Record<string, AnyColumnSpec>, const P extends keyof C & string = never>(
-  definition: EntityDefinition<C, P>,
-): Entity<C, P> {
+export function defineEntity<
+  const C extends Record<string, AnyColumnSpec>,
+  const P extends keyof C & string = never,
+  const I extends IndexDefinitions<keyof C & string> = Record<never, never>,
+>(definition: EntityDefinition<C, P, I>): Entity<C, P, I> {
   checkEntityDefinition(definition as unknown as EntityDefinition<Record<string, AnyColumnSpec>>);
-  const meta = new EntityMeta(definition.name, definition.table, definition.columns, definition.parent, definition.indexes, definition.cache);
+  const meta = new EntityMeta(definition as unknown as MetaSource);
   return Object.freeze({ name: definition.name, columns: definition.columns, meta });
 }

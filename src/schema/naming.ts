@@ -40,3 +40,15 @@ export function quoteIdentifier(name: string): string {
 
 /** Ids come from the entity's sequence in blocks of this size: one `nextval` reserves this many ids. */
 export const ID_BLOCK_SIZE = 100;
+
+/** An entity's `table` (maybe `'schema.table'`) and `schema` options as the schema and the bare table name. */
+export function splitTableName(table: string, schema: string | undefined): { schema: string | undefined; table: string } {
+  if (schema !== undefined) return { schema, table };
+  const dot = table.indexOf('.');
+  return dot > 0 && dot === table.lastIndexOf('.') ? { schema: table.slice(0, dot), table: table.slice(dot + 1) } : { schema: undefined, table };
+}
+
+/** The fields of an index definition (`['a', 'b']` or `{ columns: ['a', 'b'], unique }`). */
+export function indexFields(index: readonly string[] | { readonly columns: readonly string[] }): readonly string[] {
+  return 'columns' in index ? index.columns : (index as readonly string[]);
+}

@@ -28,7 +28,7 @@ export class EntityStatements {
   readonly #columnIn = new Map<number, string>();
 
   constructor(readonly meta: EntityMeta) {
-    this.table = q(meta.table);
+    this.table = meta.sqlTable;
     this.selectList = meta.columns.map((c) => `t.${q(c.column)}`).join(', ');
     this.selectFrom = `SELECT ${this.selectList} FROM ${this.table} t`;
     const all = meta.columns;
@@ -39,7 +39,7 @@ export class EntityStatements {
     this.whereIdIn = `t.${id} = ANY($1::int8[])`;
     this.existingIds = `SELECT t.${id} FROM ${this.table} t WHERE ${this.whereIdIn}`;
     this.countWhere = `SELECT count(*) AS n FROM ${this.table} t WHERE `;
-    this.sequence = q(meta.sequence);
+    this.sequence = meta.sqlSequence;
     const version = meta.versionIndex >= 0 ? q((meta.columns[meta.versionIndex] as ColumnMeta).column) : undefined;
     // Deletes return the ids they did NOT delete (normally none): an optimistic-lock failure then
     // names exactly the stale or vanished rows, which the state after the statement cannot tell.

@@ -21,7 +21,7 @@ export const idType = {
   kind: 'id',
   options: [],
   generated: 'id',
-  factory: (): ColumnSpec<bigint, true, true, bigint> => Object.freeze({ kind: 'id', nullable: false }),
+  factory: (options?: { readonly name?: string }): ColumnSpec<bigint, true, true, bigint> => makeSpec('id', options),
 } satisfies ColumnType & { factory: unknown };
 
 /** `col.ref(Entity)`: an `int8` foreign key to another entity's id. */

@@ -22,5 +22,5 @@ export const versionType = {
   kind: 'version',
   generated: 'version',
   ddlLiteral: plainText,
-  factory: (): ColumnSpec<number, true, true, number> => Object.freeze({ kind: 'version', nullable: false }),
+  factory: (options?: { readonly name?: string }): ColumnSpec<number, true, true, number> => makeSpec('version', options),
 } satisfies ColumnType & { factory: unknown };
