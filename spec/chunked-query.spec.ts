@@ -99,7 +99,7 @@ describe('BulkProcess.chunkedQuery (DESIGN rule 9)', () => {
     expect(error.chunkIndex).to.equal(3);
     expect(await countRows('doc_line', 'n_order >= 1000000')).to.equal(1200);
     await s.rollback();
-    const result = await new BulkProcess(s).chunkedQuery(DocLine, 400, 'select id from doc_line', {}, process(undefined), { resumeAfter: error.lastCommittedKey });
+    const result = await new BulkProcess(s).chunkedQuery(DocLine, 400, 'select id from doc_line', {}, process(undefined), { resumeAfter: error.lastCommittedKey as bigint });
     await s.close();
     expect(result.rows).to.equal(LINES - 1200);
     expect(await countRows('doc_line', 'n_order >= 1000000 and n_order < 2000000')).to.equal(LINES);

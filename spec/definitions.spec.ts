@@ -19,7 +19,7 @@ describe('entity definitions and DDL', () => {
   it('derives snake_case table and column names', () => {
     expect(DocLine.meta.table).to.equal('doc_line');
     expect(DocLine.meta.columns.map((c) => c.column)).to.deep.equal(['id', 'id_doc', 'n_order', 'id_item', 'qty', 'note']);
-    expect(DocLine.meta.parent?.field).to.equal('idDoc');
+    expect(DocLine.meta.parent?.fields).to.deep.equal(['idDoc']);
   });
 
   it('reports every problem of a definition at once', () => {
@@ -37,7 +37,7 @@ describe('entity definitions and DDL', () => {
         indexes: { byNothing: ['missing' as never] },
       }),
     );
-    expect(problems.join('\n')).to.contain('exactly one col.id()');
+    expect(problems.join('\n')).to.contain('has no primary key');
     expect(problems.join('\n')).to.contain('scale needs a precision');
     expect(problems.join('\n')).to.contain('enum value "long" is longer than maxLength 2');
     expect(problems.join('\n')).to.contain('flag: default');

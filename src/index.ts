@@ -13,7 +13,7 @@ export type { HasUnitOfWork } from './api/session-internals.js';
 export type { Rop } from './api/rop.js';
 
 export { defineEntity, type Entity, type AnyEntity, type EntityBase, type EntityDefinition, type EntityCacheOptions, type IndexDefinition, type IndexDefinitions, type IndexesOf, type IsUniqueIndex } from './schema/entity.js';
-export type { Row, FieldOf, FieldValue, FieldInput, InsertValues, InsertByParentValues, WritableField, ParentFieldOf, ColumnsOf, GeneratedFields, OptionalFields } from './schema/entity.js';
+export type { Row, FieldOf, FieldValue, FieldInput, InsertValues, InsertByParentValues, WritableField, ParentFieldOf, ColumnsOf, GeneratedFields, OptionalFields, KeyOf, KeyInput, KeyValueOf, PrimaryKeyDefinition } from './schema/entity.js';
 export type { ColumnSpec, AnyColumnSpec, ValueOf, InputOf, IsGenerated, IsOptional, ColumnOptions, ReferenceTarget } from './schema/column-spec.js';
 export { col, type ColumnKind, type ColumnFactories } from './schema/types/registry.js';
 export type { ColumnType, Fail } from './schema/types/column-type.js';
@@ -39,6 +39,7 @@ export { resolveDatabaseUrl, type ResolvedDatabase } from './db/database-url.js'
 export type { SessionStats } from './session/session-stats.js';
 
 export { SharedCache, type SharedCacheOptions, type RememberOptions } from './cache/shared-cache.js';
+export type { PreloadKey } from './cache/preloader.js';
 export type { CacheStats, CacheEvent } from './cache/cache-stats.js';
 export type { CacheTier, CacheEntry, TierRead, TierStats } from './cache/cache-tier.js';
 export type { TierSpec } from './cache/tier-config.js';

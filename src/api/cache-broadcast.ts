@@ -49,7 +49,7 @@ export class CacheBroadcast {
     const rows: Record<string, readonly string[] | 'all'> = {};
     for (const meta of this.registry.entities) {
       const ids = !meta.cache ? undefined : all ? 'all' : writes.rows.get(meta.table);
-      if (ids) rows[meta.table] = ids === 'all' ? 'all' : ids.map(String);
+      if (ids) rows[meta.table] = ids;
     }
     return { origin: this.cache.origin, tags, rows };
   }

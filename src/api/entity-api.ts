@@ -1,11 +1,13 @@
 import { UsageError } from '../errors/usage-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { ValidationError } from '../errors/validation-error.js';
-import type { AnyEntity, FieldInput, FieldOf, FieldValue, IndexesOf, InsertByParentValues, InsertValues, IsUniqueIndex, WritableField } from '../schema/entity.js';
+import type { AnyEntity, FieldInput, FieldOf, FieldValue, IndexesOf, InsertByParentValues, InsertValues, IsUniqueIndex, KeyInput, WritableField } from '../schema/entity.js';
 import type { EntityMeta } from '../schema/entity-meta.js';
 import type { CacheIndex } from '../session/cache-index.js';
 import { isLive, type RowState } from '../session/row-state.js';
 import type { UnitOfWork } from '../session/unit-of-work.js';
+import { showKey } from '../errors/show-key.js';
+import { sameValue } from '../schema/keys.js';
 import { asRop, asRops, type Rop, rowOf } from './rop.js';
 import { type HasUnitOfWork, unitOfWorkOf } from './session-internals.js';
 import { TxIndex } from './tx-index.js';
@@ -86,11 +88,16 @@ export class EntityApi<E extends AnyEntity> {
         throw UsageError.wrongEntity(`insertByParent (${this.meta.name}'s parent)`, parentMeta.name, parent.entityName);
       }
       if (!parent.exists()) throw UsageError.deletedRow(parentMeta.name, parent.id, 'a parent of new rows');
-      const given = (values as Record<string, unknown>)[relation.field];
-      if (given !== undefined && given !== null && this.meta.columns[relation.columnIndex]?.normalize(given) !== parent.id) {
-        throw new ValidationError(`insertByParent: ${relation.field} ${String(given)} contradicts the parent ${parent.id}; leave it out`, this.meta.name, relation.field);
-      }
-      return this.unitOfWork.changes.insert(this.meta, values as Record<string, unknown>, relation.columnIndex, parent.id) as unknown as Promise<Rop<E>>;
+      const parentRow = rowOf(parent);
+      const parentKey = parentMeta.key.columns.map((c) => parentRow.values[c.index]);
+      relation.fields.forEach((field, i) => {
+        const given = (values as Record<string, unknown>)[field];
+        const column = this.meta.columns[relation.columnIndexes[i] as number];
+        if (given !== undefined && given !== null && column !== undefined && !sameValue(column.normalize(given), parentKey[i])) {
+          throw new ValidationError(`insertByParent: ${field} ${String(given)} contradicts the parent ${showKey(parent.id)}; leave it out`, this.meta.name, field);
+        }
+      });
+      return this.unitOfWork.changes.insert(this.meta, values as Record<string, unknown>, relation.columnIndexes, parentKey) as unknown as Promise<Rop<E>>;
     } catch (e) {
       return Promise.reject(e);
     }
@@ -100,14 +107,15 @@ export class EntityApi<E extends AnyEntity> {
    * The row with this id: from the transaction cache when present (no statement), otherwise one
    * SELECT. Throws `NOT_FOUND` when there is none (or it was deleted in this session).
    */
-  load(id: bigint | number): Promise<Rop<E>> {
-    const hit = typeof id === 'bigint' ? this.#cachedHit(id) : undefined;
+  load(id: KeyInput<E>): Promise<Rop<E>> {
+    // A bigint or text needs no normalizing to be looked up: a hit is the row (a miss takes the checked path).
+    const hit = (typeof id === 'bigint' || typeof id === 'string') && this.meta.idIndex >= 0 ? this.#cachedHit(id) : undefined;
     if (hit) return Promise.resolve(hit); // the cached paths: no statement, no chained promise
     return this.find(id).then((row) => row ?? Promise.reject(new NotFoundError(this.meta.name, this.#id(id))));
   }
 
   /** The row from the transaction cache or the shared row cache, without a statement; never throws (the slow path reports errors). */
-  #cachedHit(id: bigint): Rop<E> | undefined {
+  #cachedHit(id: unknown): Rop<E> | undefined {
     try {
       return asRop<E>(this.unitOfWork.rows.cachedHit(this.meta, id));
     } catch {
@@ -116,7 +124,7 @@ export class EntityApi<E extends AnyEntity> {
   }
 
   /** Like {@link load}, but undefined when the row does not exist. */
-  find(id: bigint | number): Promise<Rop<E> | undefined> {
+  find(id: KeyInput<E>): Promise<Rop<E> | undefined> {
     try {
       const key = this.#id(id);
       const { rows } = this.unitOfWork;
@@ -135,24 +143,25 @@ export class EntityApi<E extends AnyEntity> {
    * Many rows by id in one statement (`= ANY($1)`) for those not cached yet, in the order given.
    * Throws `NOT_FOUND` for the first id that does not exist; see {@link findMany} for a lenient form.
    */
-  async loadMany(ids: readonly (bigint | number)[]): Promise<Rop<E>[]> {
+  async loadMany(ids: readonly KeyInput<E>[]): Promise<Rop<E>[]> {
     const rows = await this.findMany(ids);
     const missing = rows.findIndex((r) => r === undefined);
-    if (missing >= 0) throw new NotFoundError(this.meta.name, this.#id(ids[missing] as bigint | number));
+    if (missing >= 0) throw new NotFoundError(this.meta.name, this.#id(ids[missing]));
     return rows as Rop<E>[];
   }
 
   /** Many rows by id in one statement, undefined where a row does not exist. */
-  async findMany(ids: readonly (bigint | number)[]): Promise<(Rop<E> | undefined)[]> {
+  async findMany(ids: readonly KeyInput<E>[]): Promise<(Rop<E> | undefined)[]> {
     const { rows: reader } = this.unitOfWork;
     const meta = this.meta;
     const cached = reader.identity(meta);
     const found = new Array<Rop<E> | undefined>(ids.length);
-    const missing: bigint[] = [];
+    // Every id is checked before anything is sent: a bad one fails the call, not the statement.
+    const keys = ids.map((id) => this.#id(id));
+    const missing: unknown[] = [];
     const missingAt: number[] = [];
-    for (let i = 0; i < ids.length; i++) {
-      const raw = ids[i] as bigint | number;
-      const key = typeof raw === 'bigint' ? raw : this.#id(raw);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
       const row = cached.get(key);
       if (row === undefined) {
         missing.push(key);
@@ -161,13 +170,13 @@ export class EntityApi<E extends AnyEntity> {
     }
     if (missing.length < ids.length) reader.countHits(ids.length - missing.length);
     if (missing.length > 0) {
-      for (const key of missing) this.#id(key); // range check before anything is sent
       const rows = await reader.byIds(meta, missing);
       // The index scan usually returns rows in the order asked; then no lookup is needed to place them.
-      let inOrder = rows.length === missing.length;
-      for (let j = 0; inOrder && j < rows.length; j++) inOrder = (rows[j] as RowState).id === missing[j];
+      const at = meta.idIndex;
+      let inOrder = at >= 0 && rows.length === missing.length;
+      for (let j = 0; inOrder && j < rows.length; j++) inOrder = (rows[j] as RowState).values[at] === missing[j];
       for (let j = 0; j < missingAt.length; j++) {
-        found[missingAt[j] as number] = asRop<E>(inOrder ? rows[j] : reader.cached(meta, missing[j] as bigint));
+        found[missingAt[j] as number] = asRop<E>(inOrder ? rows[j] : reader.cached(meta, missing[j]));
       }
     }
     return found;
@@ -237,7 +246,7 @@ export class EntityApi<E extends AnyEntity> {
     uow.changes.markDeleted(held, false);
   }
 
-  #collection(parent: Rop): { index: CacheIndex; key: [bigint] } {
+  #collection(parent: Rop): { index: CacheIndex; key: unknown[] } {
     const relation = this.meta.parent;
     if (!relation) throw UsageError.noParent(this.meta.name, 'byParent');
     const parentMeta = relation.entity().meta;
@@ -245,10 +254,12 @@ export class EntityApi<E extends AnyEntity> {
       throw UsageError.wrongEntity(`byParent (${this.meta.name}'s parent)`, parentMeta.name, parent.entityName);
     }
     this.unitOfWork.changes.assertAttached(rowOf(parent));
-    return { index: this.unitOfWork.rows.index(this.meta, [relation.columnIndex]), key: [parent.id] };
+    const values = rowOf(parent).values;
+    return { index: this.unitOfWork.rows.index(this.meta, relation.columnIndexes), key: parentMeta.key.columns.map((c) => values[c.index]) };
   }
 
-  #id(id: bigint | number): bigint {
-    return this.meta.id.normalize(id) as bigint;
+  /** An id as the identity map keys it (`VALIDATION` for one the key cannot hold). */
+  #id(id: unknown): unknown {
+    return this.meta.key.normalize(id);
   }
 }

@@ -170,7 +170,7 @@ export class ObjectQuery<E extends AnyEntity> {
     const { conditions, order, limit, offset } = this.#state;
     let tail = conditions.length > 0 ? conditions.join(' AND ') : 'true';
     if (paging) {
-      const sort = order.length > 0 ? order : limit !== undefined || offset !== undefined ? [statementsFor(this.entity.meta).column(this.entity.meta.id)] : [];
+      const sort = order.length > 0 ? order : limit !== undefined || offset !== undefined ? [statementsFor(this.entity.meta).keyOrder] : [];
       if (sort.length > 0) tail += ` ORDER BY ${sort.join(', ')}`;
       if (limit !== undefined) tail += ` LIMIT ${limit}`;
       if (offset !== undefined) tail += ` OFFSET ${offset}`;

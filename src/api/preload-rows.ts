@@ -3,7 +3,7 @@ import type { AnyEntity, EntityBase } from '../schema/entity.js';
 import type { EntityRegistry } from '../schema/entity-registry.js';
 import { chunk } from '../sql/chunks.js';
 import { LIMITS } from '../sql/limits.js';
-import { arrayLiteral } from '../sql/param-encoding.js';
+import { keyArraysOfIds } from '../session/column-arrays.js';
 import { statementsFor } from '../session/entity-statements.js';
 import type { SharedCache } from '../cache/shared-cache.js';
 import type { Session } from './session.js';
@@ -20,7 +20,7 @@ export async function preloadRows(
   cache: SharedCache,
   registry: EntityRegistry,
   entity: EntityBase,
-  what: readonly (bigint | number)[] | { readonly where: Readonly<Record<string, unknown>> },
+  what: readonly unknown[] | { readonly where: Readonly<Record<string, unknown>> },
 ): Promise<number> {
   const meta = entity.meta;
   const settings = meta.cache;
@@ -30,7 +30,7 @@ export async function preloadRows(
     async (s) => {
       const uow = s[unitOfWorkOf];
       const reads = Array.isArray(what)
-        ? chunk(what.map((id) => meta.id.normalize(id) as bigint), LIMITS.preloadIdsPerStatement).map((ids) => ({ where: statementsFor(meta).whereIdIn, values: [arrayLiteral(ids)] }))
+        ? chunk(what.map((id) => meta.key.normalize(id)), LIMITS.preloadIdsPerStatement).map((ids) => ({ where: statementsFor(meta).whereIdIn, values: keyArraysOfIds(meta, ids) }))
         : [new ObjectQuery(entity as AnyEntity, () => uow).where((what as { where: Readonly<Record<string, unknown>> }).where as never).whereClause()];
       let stored = 0;
       for (const read of reads) stored += (await uow.rows.readThrough(meta, rowCache, read.where, read.values)).length;

@@ -1,6 +1,6 @@
 import { DetachedError } from '../errors/detached-error.js';
 import { ValidationError } from '../errors/validation-error.js';
-import type { AnyEntity, FieldInput, FieldOf, FieldValue, Row, WritableField } from '../schema/entity.js';
+import type { AnyEntity, FieldInput, FieldOf, FieldValue, KeyOf, Row, WritableField } from '../schema/entity.js';
 import type { ColumnMeta } from '../schema/entity-meta.js';
 import { isLive, RowState, RowStatus } from '../session/row-state.js';
 
@@ -19,8 +19,8 @@ import { isLive, RowState, RowStatus } from '../session/row-state.js';
  * ```
  */
 export interface Rop<E extends AnyEntity = AnyEntity> {
-  /** The primary key. */
-  readonly id: bigint;
+  /** The primary key: `KeyOf<E>` (the key field's value; a frozen tuple in key order for a composite key). */
+  readonly id: KeyOf<E>;
   /** The entity's name, for logs and errors. */
   readonly entityName: string;
   /** The value of a field. Throws `DETACHED` if the cache it came from was cleared. */
@@ -55,6 +55,11 @@ export function asRop<E extends AnyEntity>(row: RowState | undefined): Rop<E> | 
  * each cached row is a single object. Internal: users see the interface.
  */
 export class RopObject<E extends AnyEntity = AnyEntity> extends RowState implements Rop<E> {
+  /** The primary key (see {@link Rop.id}). */
+  override get id(): KeyOf<E> {
+    return super.id as KeyOf<E>;
+  }
+
   /** The entity's name, for logs and errors. */
   get entityName(): string {
     return this.meta.name;

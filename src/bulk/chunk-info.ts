@@ -1,13 +1,13 @@
 /** What a `chunkedQuery` handler and progress callback learn about the job so far. */
-export interface ChunkInfo {
+export interface ChunkInfo<K = unknown> {
   /** 0-based index of the chunk. */
   readonly chunkIndex: number;
   /** Keys in this chunk. */
   readonly chunkKeys: number;
   /** Rows handed to handlers so far, this chunk included. */
   readonly rowsDone: number;
-  /** The last (largest) key of this chunk. */
-  readonly lastKey: bigint;
+  /** The last (largest) key of this chunk: an id (`KeyOf` of the entity; a tuple for a composite key). */
+  readonly lastKey: K;
   /** Keys the query yields in all, when `count: true` was given. */
   readonly total: number | undefined;
   /** Milliseconds since the job started. */
@@ -15,10 +15,10 @@ export interface ChunkInfo {
 }
 
 /** What `chunkedQuery` returns when the job ends. */
-export interface ChunkedQueryResult {
+export interface ChunkedQueryResult<K = unknown> {
   readonly chunks: number;
   readonly rows: number;
   /** The last key processed, or undefined when the query yielded none. */
-  readonly lastKey: bigint | undefined;
+  readonly lastKey: K | undefined;
   readonly elapsedMs: number;
 }

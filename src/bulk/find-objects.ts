@@ -1,3 +1,4 @@
+import { compareIds } from '../schema/keys.js';
 import type { Rop } from '../api/rop.js';
 import type { Session, SqlParams } from '../api/session.js';
 import { unitOfWorkOf } from '../api/session-internals.js';
@@ -114,7 +115,7 @@ function groupByFilter(ords: Int32Array, filterCount: number): { start: Int32Arr
 }
 
 function byId(a: Rop, b: Rop): number {
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  return compareIds(a.id, b.id);
 }
 
 /** The per-filter result: a class, so that 100,000 filters cost one small object each and no closures. */

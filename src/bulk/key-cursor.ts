@@ -22,7 +22,7 @@ export class KeyCursor {
 
   private constructor(private readonly uow: UnitOfWork) {}
 
-  /** Declares the cursor over `sql` (which must return the keys in its first column). */
+  /** Declares the cursor over `sql` (which must return the keys in its first columns). */
   static async open(uow: UnitOfWork, sql: string, values: readonly unknown[]): Promise<KeyCursor> {
     const cursor = new KeyCursor(uow);
     const connection = await uow.tx.acquireExtraConnection();
@@ -38,10 +38,9 @@ export class KeyCursor {
     return cursor;
   }
 
-  /** The next `n` keys; fewer (or none) at the end. */
-  async next(n: number): Promise<bigint[]> {
-    const result = await this.#send(`FETCH ${n} FROM ${this.#name}`);
-    return result.rows.map((r) => r[0] as bigint);
+  /** The next `n` key rows (the key columns, in key order); fewer (or none) at the end. */
+  async next(n: number): Promise<unknown[][]> {
+    return (await this.#send(`FETCH ${n} FROM ${this.#name}`)).rows;
   }
 
   /** Closes the cursor and releases the connection. Safe to call twice. */

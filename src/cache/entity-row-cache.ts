@@ -1,7 +1,8 @@
 import { LRUCache } from 'lru-cache';
 
 /**
- * Committed rows of one cached entity, by id, as value arrays in column order: what `load`, `find`
+ * Committed rows of one cached entity, by key (the entity's map key as a string: the same text in
+ * every process, so invalidation messages name rows as they are stored), as value arrays in column order: what `load`, `find`
  * and `loadMany` consult between the transaction cache and the database.
  *
  * Race rule: a reader takes a ticket (`beginRead`) before it asks the database and hands it back with
@@ -9,21 +10,21 @@ import { LRUCache } from 'lru-cache';
  * read may be older than the commit that invalidated it, and is not stored.
  */
 export class EntityRowCache {
-  readonly #rows: LRUCache<number | bigint, readonly unknown[]>;
+  readonly #rows: LRUCache<string, readonly unknown[]>;
   #clock = 0;
   #entityInvalidatedAt = 0;
-  readonly #invalidatedAt = new Map<number | bigint, number>();
+  readonly #invalidatedAt = new Map<string, number>();
   #readers = 0;
   hits = 0;
   misses = 0;
 
   constructor(maxEntries: number, ttlMs: number) {
-    this.#rows = new LRUCache<number | bigint, readonly unknown[]>({ max: maxEntries, ttl: ttlMs });
+    this.#rows = new LRUCache<string, readonly unknown[]>({ max: maxEntries, ttl: ttlMs });
   }
 
   /** A copy of the cached values (the caller's rop will own and change them), or undefined. */
-  get(id: bigint): unknown[] | undefined {
-    const values = this.#rows.get(rowKey(id));
+  get(key: string): unknown[] | undefined {
+    const values = this.#rows.get(key);
     if (values === undefined) {
       this.misses++;
       return undefined;
@@ -39,11 +40,11 @@ export class EntityRowCache {
   }
 
   /** Stores rows read under `ticket`, skipping any invalidated since; ends the read. */
-  put(ticket: number, rows: readonly (readonly unknown[])[], idIndex: number): void {
+  put(ticket: number, rows: readonly (readonly unknown[])[], keyOf: (values: readonly unknown[]) => string): void {
     try {
       if (this.#entityInvalidatedAt > ticket) return;
       for (const values of rows) {
-        const key = rowKey(values[idIndex] as bigint);
+        const key = keyOf(values);
         if ((this.#invalidatedAt.get(key) ?? -1) > ticket) continue;
         this.#rows.set(key, values.slice());
       }
@@ -58,15 +59,14 @@ export class EntityRowCache {
   }
 
   /** Drops rows (or every row) changed by a commit. */
-  invalidate(ids: readonly bigint[] | 'all'): void {
+  invalidate(keys: readonly string[] | 'all'): void {
     const tick = ++this.#clock;
-    if (ids === 'all') {
+    if (keys === 'all') {
       this.#entityInvalidatedAt = tick;
       this.#rows.clear();
       return;
     }
-    for (const id of ids) {
-      const key = rowKey(id);
+    for (const key of keys) {
       if (this.#readers > 0) this.#invalidatedAt.set(key, tick);
       this.#rows.delete(key);
     }
@@ -75,12 +75,6 @@ export class EntityRowCache {
   get size(): number {
     return this.#rows.size;
   }
-}
-
-/** An id within ±2^53 as a number: small integer keys hash faster than bigints (as in the identity map). */
-function rowKey(id: bigint): number | bigint {
-  const n = Number(id);
-  return Number.isSafeInteger(n) ? n : id;
 }
 
 /** The row caches of a shared cache, one per cached entity's table. */
@@ -94,8 +88,8 @@ export class EntityRowCaches {
     return rows;
   }
 
-  invalidate(table: string, ids: readonly bigint[] | 'all'): void {
-    this.#byTable.get(table)?.invalidate(ids);
+  invalidate(table: string, keys: readonly string[] | 'all'): void {
+    this.#byTable.get(table)?.invalidate(keys);
   }
 
   clear(): void {

@@ -10,6 +10,8 @@ import type { RedisTier } from './redis-tier.js';
 import { buildTierChain, type TierChoice } from './tier-chain.js';
 import { TierLoader } from './tier-loader.js';
 import type { RememberOptions } from './remember-options.js';
+import type { Preloader, PreloadKey } from './preloader.js';
+export type { Preloader, PreloadKey } from './preloader.js';
 
 export type { RememberOptions } from './remember-options.js';
 
@@ -21,11 +23,6 @@ export interface SharedCacheOptions extends TierChoice {
   readonly now?: () => number;
 }
 
-/** Reads rows into the row cache for {@link SharedCache.preload}. */
-export type Preloader = (
-  entity: { readonly name: string },
-  what: readonly (bigint | number)[] | { readonly where: Readonly<Record<string, unknown>> },
-) => Promise<number>;
 
 interface Load {
   readonly promise: Promise<unknown>;
@@ -180,8 +177,8 @@ export class SharedCache {
   }
 
   /** Drops cached rows of a table changed by a commit (all of them for `'all'`). */
-  invalidateRows(table: string, ids: readonly bigint[] | 'all'): void {
-    this.#rowCaches.invalidate(table, ids);
+  invalidateRows(table: string, keys: readonly string[] | 'all'): void {
+    this.#rowCaches.invalidate(table, keys);
     this.#onEvent?.({ type: 'invalidate', key: `rows:${table}` });
   }
 
@@ -193,7 +190,7 @@ export class SharedCache {
    * await db.cache.preload(Rate, { where: { code: { in: ['EUR', 'USD'] } } });
    * ```
    */
-  preload(entity: { readonly name: string }, what: readonly (bigint | number)[] | { readonly where: Readonly<Record<string, unknown>> }): Promise<number> {
+  preload(entity: { readonly name: string }, what: readonly PreloadKey[] | { readonly where: Readonly<Record<string, unknown>> }): Promise<number> {
     if (!this.#preloader) return Promise.reject(UsageError.cannotPreload('this cache is not attached to a Database; use db.cache'));
     return this.#preloader(entity, what);
   }
@@ -276,7 +273,7 @@ export class SharedCache {
       if (message.tags.length > 0) removed += this.#memory.invalidateTags(message.tags);
       if (keys.length > 0) removed += this.#memory.delete(keys);
     } else this.#clock.invalidate([...message.tags, ...keys.map(keyTag)]);
-    for (const [table, ids] of Object.entries(message.rows ?? {})) this.invalidateRows(table, ids === 'all' ? 'all' : ids.map(BigInt));
+    for (const [table, ids] of Object.entries(message.rows ?? {})) this.invalidateRows(table, ids);
     this.#invalidations += removed;
     for (const tag of message.tags) this.#onEvent?.({ type: 'invalidate', key: '', tags: [tag] });
     for (const key of keys) this.#onEvent?.({ type: 'invalidate', key });

@@ -27,7 +27,7 @@ export interface WriteContext {
   readonly table?: string;
   readonly operation?: string;
   /** The ids the statement writes; called only when it fails, to keep the hot path free of copies. */
-  readonly ids?: () => readonly bigint[];
+  readonly ids?: () => readonly unknown[];
 }
 
 /**
@@ -233,7 +233,7 @@ export class Connection {
   }
 
   /** Converts a failure; a lost connection is remembered, so that nothing else is sent on it. */
-  #failed(e: unknown, context?: { entity?: string; ids?: readonly bigint[] }) {
+  #failed(e: unknown, context?: { entity?: string; ids?: readonly unknown[] }) {
     const error = toCellarError(e, context);
     if (error instanceof ConnectionLostError || error instanceof QueryTimeoutError) this.#broken ??= error;
     return error;

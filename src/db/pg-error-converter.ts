@@ -46,7 +46,7 @@ interface PgErrorLike {
  * the entity and ids the statement was writing (when known), and the original error as `cause`.
  * cellar's own errors pass through unchanged.
  */
-export function toCellarError(error: unknown, context: { entity?: string; ids?: readonly bigint[] } = {}): CellarError {
+export function toCellarError(error: unknown, context: { entity?: string; ids?: readonly unknown[] } = {}): CellarError {
   if (error instanceof CellarError) return error;
   const e = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as PgErrorLike;
   const sqlState = typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) ? e.code : undefined;

@@ -14,13 +14,21 @@ export class BulkJobError extends CellarError {
     /** Index (0-based) of the chunk whose handler failed. */
     readonly chunkIndex: number,
     /** Last key of the last chunk committed before the failure, or undefined if none was. */
-    readonly lastCommittedKey: bigint | undefined,
+    readonly lastCommittedKey: unknown,
     cause: unknown,
   ) {
     super(
       `${entity} bulk job failed in chunk ${chunkIndex}: ${cause instanceof Error ? cause.message : String(cause)}; ` +
-        (lastCommittedKey === undefined ? 'no chunk was committed' : `restart with resumeAfter: ${lastCommittedKey}n to continue after the last committed chunk`),
+        (lastCommittedKey === undefined ? 'no chunk was committed' : `restart with resumeAfter: ${resumeLiteral(lastCommittedKey)} to continue after the last committed chunk`),
       { cause },
     );
   }
+}
+
+/** A key as code would write it: `42n`, `'A-1'`, `[1, 3n]`. */
+function resumeLiteral(key: unknown): string {
+  if (Array.isArray(key)) return `[${key.map(resumeLiteral).join(', ')}]`;
+  if (typeof key === 'bigint') return `${key}n`;
+  if (typeof key === 'string') return `'${key}'`;
+  return String(key);
 }

@@ -11,7 +11,7 @@ export interface DbErrorFields {
   /** The entity whose write failed, when the failing statement was a flush write. */
   readonly entity?: string;
   /** Ids of the rows that statement was writing. */
-  readonly ids?: readonly bigint[];
+  readonly ids?: readonly unknown[];
 }
 
 /**
@@ -26,7 +26,7 @@ export class DbError extends CellarError implements DbErrorFields {
   readonly table?: string;
   readonly column?: string;
   readonly entity?: string;
-  readonly ids?: readonly bigint[];
+  readonly ids?: readonly unknown[];
 
   constructor(message: string, fields: DbErrorFields, cause: unknown) {
     super(message, { cause });

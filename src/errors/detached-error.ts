@@ -1,3 +1,4 @@
+import { showKey } from './show-key.js';
 import { CellarError } from './cellar-error.js';
 
 /**
@@ -9,10 +10,10 @@ export class DetachedError extends CellarError {
 
   constructor(
     readonly entity: string,
-    readonly id: bigint,
+    readonly id: unknown,
   ) {
     super(
-      `${entity} ${id} belongs to a cache that was cleared by flush(true), commit() or rollback(); ` +
+      `${entity} ${showKey(id)} belongs to a cache that was cleared by flush(true), commit() or rollback(); ` +
         `load it again in the current transaction`,
     );
   }

@@ -1,3 +1,4 @@
+import { showKey } from './show-key.js';
 import { CellarError } from './cellar-error.js';
 
 /** `load(id)` found no row. Use `find(id)` when a missing row is not an error. */
@@ -6,8 +7,8 @@ export class NotFoundError extends CellarError {
 
   constructor(
     readonly entity: string,
-    readonly id: bigint,
+    readonly id: unknown,
   ) {
-    super(`${entity} with id ${id} does not exist (or was deleted in this session); use find() if that is expected`);
+    super(`${entity} with id ${showKey(id)} does not exist (or was deleted in this session); use find() if that is expected`);
   }
 }

@@ -1,4 +1,5 @@
 import { CellarError } from './cellar-error.js';
+import { showKey } from './show-key.js';
 
 /**
  * An update or delete matched fewer rows than the session expected: another transaction changed
@@ -11,9 +12,9 @@ export class OptimisticLockError extends CellarError {
   constructor(
     readonly entity: string,
     /** Ids of the rows whose write matched nothing. */
-    readonly ids: readonly bigint[],
+    readonly ids: readonly unknown[],
   ) {
-    const shown = ids.slice(0, 20).join(', ') + (ids.length > 20 ? `, … (${ids.length} in all)` : '');
+    const shown = ids.slice(0, 20).map(showKey).join(', ') + (ids.length > 20 ? `, … (${ids.length} in all)` : '');
     super(
       `${entity} rows [${shown}] were changed or deleted by another transaction since this session read them; ` +
         `roll back, reload and apply the change again`,

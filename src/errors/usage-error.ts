@@ -1,3 +1,4 @@
+import { showKey } from './show-key.js';
 import { CellarError } from './cellar-error.js';
 
 /**
@@ -33,8 +34,8 @@ export class UsageError extends CellarError {
   }
 
   /** A row deleted in this session used as if it were still there. */
-  static deletedRow(entity: string, id: bigint, call: string): UsageError {
-    return new UsageError(`${entity} ${id} was deleted in this session; it cannot be ${call}`);
+  static deletedRow(entity: string, id: unknown, call: string): UsageError {
+    return new UsageError(`${entity} ${showKey(id)} was deleted in this session; it cannot be ${call}`);
   }
 
   /** `Database.open` without a URL. */

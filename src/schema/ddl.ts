@@ -19,14 +19,19 @@ export interface EntityDdl {
 export function schemaDdl(registry: EntityRegistry): { schemas: string[]; entities: EntityDdl[] } {
   const schemas = [...new Set(registry.writeOrder.flatMap((m) => (m.schema === undefined ? [] : [m.schema])))].map((schema) => `CREATE SCHEMA IF NOT EXISTS ${q(schema)}`);
   const entities = registry.writeOrder.map((meta): EntityDdl => {
+    const { key } = meta;
+    const sequenced = key.source === 'sequence' ? (key.generated as ColumnMeta) : undefined;
+    const lines = [...meta.columns.map((c) => columnDdl(meta, c)), `PRIMARY KEY (${key.columns.map((c) => q(c.column)).join(', ')})`, ...parentKeyConstraint(meta)];
     const create = [
-      `CREATE SEQUENCE IF NOT EXISTS ${meta.sqlSequence} INCREMENT BY ${ID_BLOCK_SIZE}`,
-      `CREATE TABLE IF NOT EXISTS ${meta.sqlTable} (\n  ${meta.columns.map((c) => columnDdl(meta, c)).join(',\n  ')}\n)`,
-      `ALTER SEQUENCE ${meta.sqlSequence} OWNED BY ${meta.sqlTable}.${q(meta.id.column)}`,
+      ...(sequenced ? [`CREATE SEQUENCE IF NOT EXISTS ${meta.sqlSequence} INCREMENT BY ${sequenced.spec.sequence?.increment ?? ID_BLOCK_SIZE}`] : []),
+      `CREATE TABLE IF NOT EXISTS ${meta.sqlTable} (\n  ${lines.join(',\n  ')}\n)`,
+      ...(sequenced ? [`ALTER SEQUENCE ${meta.sqlSequence} OWNED BY ${meta.sqlTable}.${q(sequenced.column)}`] : []),
     ];
     const indexes: string[] = [];
-    for (const { column } of meta.references) {
-      indexes.push(`CREATE INDEX IF NOT EXISTS ${q(generatedIdentifier(`${meta.tableName}_${column.column}`, '_fk_idx'))} ON ${meta.sqlTable} (${q(column.column)})`);
+    for (const columns of foreignKeyColumns(meta)) {
+      if (isPrefixOf(columns, key.columns)) continue; // the primary key's index serves it
+      const name = generatedIdentifier(`${meta.tableName}_${columns.map((c) => c.column).join('_')}`, '_fk_idx');
+      indexes.push(`CREATE INDEX IF NOT EXISTS ${q(name)} ON ${meta.sqlTable} (${columns.map((c) => q(c.column)).join(', ')})`);
     }
     for (const index of meta.indexes) {
       const cols = index.columnIndexes.map((i) => q((meta.columns[i] as ColumnMeta).column)).join(', ');
@@ -43,17 +48,45 @@ export function schemaStatements(registry: EntityRegistry): string[] {
   return [...schemas, ...entities.flatMap((e) => e.create), ...entities.flatMap((e) => e.indexes)];
 }
 
+/** The columns of each foreign key: every `col.ref`, and the parent's key columns when they are not one `col.ref`. */
+function foreignKeyColumns(meta: EntityMeta): ColumnMeta[][] {
+  const out = meta.references.map((r) => [r.column]);
+  const parentColumns = parentKeyColumns(meta);
+  if (parentColumns) out.push(parentColumns);
+  return out;
+}
+
+/** The parent's key columns of a child whose `parent` is not a single `col.ref` (which carries its own REFERENCES). */
+function parentKeyColumns(meta: EntityMeta): ColumnMeta[] | undefined {
+  const parent = meta.parent;
+  if (!parent) return undefined;
+  const columns = parent.columnIndexes.map((i) => meta.columns[i] as ColumnMeta);
+  return columns.length === 1 && columns[0]?.spec.references ? undefined : columns;
+}
+
+function parentKeyConstraint(meta: EntityMeta): string[] {
+  const columns = parentKeyColumns(meta);
+  if (!columns || !meta.parent) return [];
+  const target = meta.parent.entity().meta;
+  return [`FOREIGN KEY (${columns.map((c) => q(c.column)).join(', ')}) REFERENCES ${target.sqlTable} (${target.key.columns.map((c) => q(c.column)).join(', ')})`];
+}
+
+function isPrefixOf(columns: readonly ColumnMeta[], of: readonly ColumnMeta[]): boolean {
+  return columns.length <= of.length && columns.every((c, i) => of[i] === c);
+}
+
 function columnDdl(meta: EntityMeta, c: ColumnMeta): string {
   const { spec, type } = c;
   const parts = [q(c.column), c.sqlType];
-  if (type.generated === 'id') parts.push(`PRIMARY KEY DEFAULT nextval(${stringLiteral(meta.sqlSequence)}::regclass)`);
+  if (type.generated === 'id' && spec.kind === 'id') parts.push(`NOT NULL DEFAULT nextval(${stringLiteral(meta.sqlSequence)}::regclass)`);
+  else if (type.generated === 'id') parts.push('NOT NULL');
   else if (!spec.nullable) parts.push('NOT NULL');
   if (type.generated === 'version') parts.push('DEFAULT 1');
   else if (c.defaultValue !== undefined && c.defaultValue !== null) parts.push(`DEFAULT ${type.ddlLiteral(c.defaultValue)}`);
   if (spec.enum) parts.push(`CHECK (${q(c.column)} IN (${spec.enum.map((e) => stringLiteral(e)).join(', ')}))`);
   if (spec.references) {
     const target = (typeof spec.references === 'function' ? spec.references() : spec.references).meta as EntityMeta;
-    parts.push(`REFERENCES ${target.sqlTable} (${q(target.id.column)})`);
+    parts.push(`REFERENCES ${target.sqlTable} (${target.key.columns.map((k) => q(k.column)).join(', ')})`);
   }
   return parts.join(' ');
 }

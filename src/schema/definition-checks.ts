@@ -8,7 +8,7 @@ import { COLUMN_KINDS, columnTypeOf } from './types/registry.js';
 import { createNormalizer } from './value-normalizer.js';
 
 /** The options a kind may take, besides nullable and default (each kind lists its own). */
-const KIND_OPTIONS = ['maxLength', 'length', 'enum', 'precision', 'scale', 'references'] as const;
+const KIND_OPTIONS = ['maxLength', 'length', 'enum', 'precision', 'scale', 'references', 'mode', 'sequence', 'always'] as const;
 
 const IDENTIFIER = '^[A-Za-z_][A-Za-z0-9_]*$';
 
@@ -26,13 +26,17 @@ const definitionSchema = {
       propertyNames: { pattern: IDENTIFIER },
       additionalProperties: { $ref: '#/$defs/column' },
     },
+    primaryKey: {
+      oneOf: [{ type: 'string' }, { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string' } }],
+    },
     parent: {
       type: 'object',
-      required: ['entity', 'field'],
+      required: ['entity'],
       additionalProperties: false,
       properties: {
         entity: {},
         field: { type: 'string' },
+        fields: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string' } },
         onDelete: { enum: ['cascade', 'restrict'] },
       },
     },
@@ -77,6 +81,13 @@ const definitionSchema = {
         precision: { type: 'integer', minimum: 1, maximum: 1000 },
         scale: { type: 'integer', minimum: 0, maximum: 1000 },
         references: {},
+        mode: { enum: ['number', 'bigint'] },
+        sequence: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { name: { type: 'string', minLength: 1, pattern: '^[^\\u0000"]+$' }, increment: { type: 'integer' } },
+        },
+        always: { type: 'boolean' },
       },
     },
   },
@@ -99,18 +110,33 @@ export function checkEntityDefinition(def: EntityDefinition<Record<string, AnyCo
   const problems: string[] = [];
   const columns = Object.entries(def.columns);
   const generated = (what: 'id' | 'version') => columns.filter(([, c]) => columnTypeOf(c.kind).generated === what).length;
-  if (generated('id') !== 1) problems.push(`${label}: needs exactly one col.id() column, has ${generated('id')}`);
+  const generatedKeys = columns.filter(([, c]) => columnTypeOf(c.kind).generated === 'id').map(([f]) => f);
+  const primaryKey = def.primaryKey === undefined ? undefined : typeof def.primaryKey === 'string' ? [def.primaryKey] : def.primaryKey;
+  if (generatedKeys.length > 1) problems.push(`${label}: has ${generatedKeys.length} generated key columns (col.id / col.identity); an entity has one at most`);
+  if (primaryKey === undefined && generatedKeys.length === 0) problems.push(`${label}: has no primary key: add a col.id() (or col.identity()) column, or name the key fields in primaryKey`);
+  for (const f of primaryKey ?? []) {
+    const spec = def.columns[f];
+    if (!spec) problems.push(`${label}.primaryKey: field "${f}" is not a column`);
+    else if (spec.nullable) problems.push(`${label}.primaryKey: field "${f}" is nullable; key columns cannot be`);
+  }
+  if (primaryKey && generatedKeys.length === 1 && (primaryKey.length !== 1 || primaryKey[0] !== generatedKeys[0])) {
+    problems.push(`${label}.primaryKey: the generated key ${generatedKeys[0]} must be the whole primary key`);
+  }
   if (generated('version') > 1) problems.push(`${label}: has more than one col.version() column`);
   const { schema, table } = splitTableName(def.table ?? snakeCase(def.name), def.schema);
   checkIdentifier(problems, `${label}: table name`, table);
   if (schema !== undefined) checkIdentifier(problems, `${label}: schema name`, schema);
   for (const [field, spec] of columns) for (const problem of columnProblems(label, field, spec)) problems.push(problem);
-  if (def.parent) {
-    const parentColumn = def.columns[def.parent.field];
-    if (!parentColumn) problems.push(`${label}.parent: field "${def.parent.field}" is not a column`);
-    else if (parentColumn.kind !== 'ref') problems.push(`${label}.parent: field "${def.parent.field}" must be a col.ref(...) to the parent entity`);
+  if (def.parent && (def.parent.field === undefined) === (def.parent.fields === undefined)) problems.push(`${label}.parent: give field (a col.ref) or fields (the columns holding the parent's key), one of them`);
+  else if (def.parent?.fields) {
+    for (const f of def.parent.fields) if (!def.columns[f]) problems.push(`${label}.parent: field "${f}" is not a column`);
+  } else if (def.parent?.field !== undefined) {
+    const field = def.parent.field;
+    const parentColumn = def.columns[field];
+    if (!parentColumn) problems.push(`${label}.parent: field "${field}" is not a column`);
+    else if (parentColumn.kind !== 'ref') problems.push(`${label}.parent: field "${field}" must be a col.ref(...) to the parent entity (or name the key columns in fields)`);
     else if (typeof def.parent.entity !== 'function' && typeof parentColumn.references !== 'function' && parentColumn.references !== def.parent.entity) {
-      problems.push(`${label}.parent: field "${def.parent.field}" references ${parentColumn.references?.name}, not the parent ${def.parent.entity.name}`);
+      problems.push(`${label}.parent: field "${field}" references ${parentColumn.references?.name}, not the parent ${def.parent.entity.name}`);
     }
   }
   for (const [name, index] of Object.entries(def.indexes ?? {})) {

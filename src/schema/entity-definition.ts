@@ -6,6 +6,7 @@ export interface EntityDefinition<
   C extends Record<string, AnyColumnSpec>,
   P extends keyof C & string = keyof C & string,
   I extends IndexDefinitions<keyof C & string> = IndexDefinitions<keyof C & string>,
+  K extends PrimaryKeyDefinition<keyof C & string> = PrimaryKeyDefinition<keyof C & string>,
 > {
   /** Entity name, PascalCase by convention; the table defaults to its snake_case (`DocLine` → `doc_line`). */
   readonly name: string;
@@ -24,9 +25,17 @@ export interface EntityDefinition<
    */
   readonly parent?: {
     readonly entity: EntityBase | (() => EntityBase);
-    readonly field: P;
+    /** The `col.ref` to the parent. */
+    readonly field?: P;
+    /** For a parent with a composite key: the fields holding its key, in its key order. */
+    readonly fields?: readonly P[];
     readonly onDelete?: 'cascade' | 'restrict';
   };
+  /**
+   * The primary key's fields, when it is not a `col.id()` / `col.identity()` column: one field (a
+   * natural or application-assigned key) or several (a composite key), in the key's order.
+   */
+  readonly primaryKey?: K;
   /**
    * Keep rows of this read-mostly entity in the process's shared cache (`db.cache`) between sessions:
    * `load`, `find` and `loadMany` look there after the transaction cache and before the database.
@@ -39,6 +48,9 @@ export interface EntityDefinition<
    */
   readonly indexes?: I;
 }
+
+/** The `primaryKey` of a definition: one field, or the fields of a composite key in order. */
+export type PrimaryKeyDefinition<F extends string = string> = F | readonly F[];
 
 /** The `indexes` of a definition: a name per index. */
 export type IndexDefinitions<F extends string = string> = Readonly<Record<string, IndexDefinition<F>>>;

@@ -1,8 +1,11 @@
 import type { AnyColumnSpec } from './column-spec.js';
 import { generatedIdentifier, indexFields, quoteIdentifier, snakeCase, splitTableName } from './naming.js';
-import type { ColumnType } from './types/column-type.js';
 import { columnTypeOf } from './types/registry.js';
-import { createNormalizer, type Normalizer } from './value-normalizer.js';
+import type { ColumnMeta } from './column-meta.js';
+import { createNormalizer } from './value-normalizer.js';
+
+export type { ColumnMeta } from './column-meta.js';
+import { KeyMeta } from './key-meta.js';
 
 /** What metadata is built from: the parts of an entity definition it reads (see `EntityDefinition`). */
 export interface MetaSource {
@@ -10,7 +13,8 @@ export interface MetaSource {
   readonly table?: string;
   readonly schema?: string;
   readonly columns: Readonly<Record<string, AnyColumnSpec>>;
-  readonly parent?: { readonly entity: EntityBase | (() => EntityBase); readonly field: string; readonly onDelete?: 'cascade' | 'restrict' };
+  readonly primaryKey?: string | readonly string[];
+  readonly parent?: { readonly entity: EntityBase | (() => EntityBase); readonly field?: string; readonly fields?: readonly string[]; readonly onDelete?: 'cascade' | 'restrict' };
   readonly indexes?: Readonly<Record<string, readonly string[] | { readonly columns: readonly string[]; readonly unique?: boolean }>>;
   readonly cache?: { readonly ttlMs: number; readonly maxEntries?: number };
 }
@@ -21,32 +25,12 @@ export interface EntityBase {
   readonly meta: EntityMeta;
 }
 
-/** One column of an entity as the runtime sees it. */
-export interface ColumnMeta {
-  /** Property name in TypeScript, e.g. `docNumber`. */
-  readonly field: string;
-  /** Column name in PostgreSQL, e.g. `doc_number`. */
-  readonly column: string;
-  /** Position in a row's value array. */
-  readonly index: number;
-  readonly spec: AnyColumnSpec;
-  /** The kind's behaviour (src/schema/types). */
-  readonly type: ColumnType;
-  /** The type of casts and unnest arrays: `int8`, `numeric`, `text`. */
-  readonly castType: string;
-  /** The type in DDL, with modifiers: `varchar(40)`. */
-  readonly sqlType: string;
-  /** Validates and canonicalizes a value for this column; throws `ValidationError`. */
-  readonly normalize: Normalizer;
-  /** The normalized default, or undefined when the column has none. */
-  readonly defaultValue: unknown;
-}
-
 /** The parent/child relation declared by `parent:`. */
 export interface ParentMeta {
   readonly entity: () => EntityBase;
-  readonly field: string;
-  readonly columnIndex: number;
+  /** The fields holding the parent's key (one `col.ref`, or one per column of a composite key). */
+  readonly fields: readonly string[];
+  readonly columnIndexes: readonly number[];
   readonly onDelete: 'cascade' | 'restrict';
 }
 
@@ -77,7 +61,12 @@ export class EntityMeta {
   /** The id sequence as SQL: `"doc_id_seq"`, `"tpcc"."district_id_seq"`. */
   readonly sqlSequence: string;
   readonly columns: readonly ColumnMeta[];
+  /** The primary key: its columns, where its values come from, how rows are told apart. */
+  readonly key: KeyMeta;
+  /** The row position of a one-column key, or -1 for a composite one. */
   readonly idIndex: number;
+  /** Positions of int8 columns held as numbers (`mode: 'number'`): rows read are converted there. */
+  readonly numberColumns: readonly number[];
   /** Index of the `col.version()` column, or -1. */
   readonly versionIndex: number;
   readonly parent: ParentMeta | undefined;
@@ -96,9 +85,11 @@ export class EntityMeta {
     this.tableName = table;
     this.table = schema === undefined ? table : `${schema}.${table}`;
     this.sqlTable = qualified(schema, table);
-    const sequence = generatedIdentifier(`${table}_id`, '_seq');
-    this.sequence = schema === undefined ? sequence : `${schema}.${sequence}`;
-    this.sqlSequence = qualified(schema, sequence);
+    const declaredSequence = Object.values(columns).find((c) => c.kind === 'id')?.sequence?.name;
+    const named = declaredSequence === undefined ? { schema, table: generatedIdentifier(`${table}_id`, '_seq') } : splitTableName(declaredSequence, undefined);
+    const sequenceSchema = named.schema ?? (declaredSequence === undefined ? schema : undefined);
+    this.sequence = sequenceSchema === undefined ? named.table : `${sequenceSchema}.${named.table}`;
+    this.sqlSequence = qualified(sequenceSchema, named.table);
     this.columns = Object.entries(columns).map(([field, spec], index) => {
       const type = columnTypeOf(spec.kind);
       const normalize = createNormalizer(name, field, spec);
@@ -106,12 +97,16 @@ export class EntityMeta {
       return Object.freeze({ field, column: spec.name ?? snakeCase(field), index, spec, type, castType: type.castType(spec), sqlType: type.sqlType(spec), normalize, defaultValue });
     });
     this.#byField = new Map(this.columns.map((c) => [c.field, c]));
-    this.idIndex = this.columns.findIndex((c) => c.type.generated === 'id');
+    const keyFields = definition.primaryKey === undefined ? this.columns.filter((c) => c.type.generated === 'id').map((c) => c.field) : typeof definition.primaryKey === 'string' ? [definition.primaryKey] : definition.primaryKey;
+    this.key = new KeyMeta(name, keyFields.map((f) => this.#byField.get(f) as ColumnMeta));
+    this.idIndex = this.key.index;
+    this.numberColumns = this.columns.filter((c) => c.spec.mode === 'number').map((c) => c.index);
     this.versionIndex = this.columns.findIndex((c) => c.type.generated === 'version');
+    const parentFields = parent ? (parent.fields ?? (parent.field === undefined ? [] : [parent.field])) : [];
     this.parent = parent && {
       entity: toThunk(parent.entity),
-      field: parent.field,
-      columnIndex: this.#byField.get(parent.field)?.index ?? -1,
+      fields: parentFields,
+      columnIndexes: parentFields.map((f) => this.#byField.get(f)?.index ?? -1),
       onDelete: parent.onDelete ?? 'restrict',
     };
     this.indexes = Object.entries(indexes ?? {}).map(([indexName, index]) => {
@@ -127,10 +122,6 @@ export class EntityMeta {
     return this.#byField.get(field);
   }
 
-  /** The id column. */
-  get id(): ColumnMeta {
-    return this.columns[this.idIndex] as ColumnMeta;
-  }
 
   /** Columns of kind `ref`, with the entity each points to. */
   get references(): readonly { column: ColumnMeta; target: () => EntityBase }[] {

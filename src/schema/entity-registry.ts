@@ -5,7 +5,8 @@ import type { EntityMeta } from './entity-meta.js';
 /** A child collection of an entity: the child entity and its parent-ref column. */
 export interface ChildRelation {
   readonly child: EntityMeta;
-  readonly columnIndex: number;
+  /** The child's columns holding the parent's key, in the parent's key order. */
+  readonly columnIndexes: readonly number[];
   readonly onDelete: 'cascade' | 'restrict';
 }
 
@@ -32,7 +33,7 @@ export class EntityRegistry {
     }
     for (const meta of this.entities) {
       const parent = meta.parent;
-      if (parent) this.#children.get(parent.entity().meta)?.push({ child: meta, columnIndex: parent.columnIndex, onDelete: parent.onDelete });
+      if (parent) this.#children.get(parent.entity().meta)?.push({ child: meta, columnIndexes: parent.columnIndexes, onDelete: parent.onDelete });
     }
     this.writeOrder = topologicalOrder(this.entities);
     this.writeOrder.forEach((meta, i) => this.#rank.set(meta, i));
@@ -72,10 +73,17 @@ export class EntityRegistry {
         if (!known.has(target().meta)) problems.push(`${meta.name}.${column.field} references ${target().name}, which is not among the entities given to Database.open`);
       }
       if (meta.parent) {
+        const { fields, columnIndexes } = meta.parent;
         const parentMeta = meta.parent.entity().meta;
-        const ref = meta.references.find((r) => r.column.index === meta.parent?.columnIndex);
+        const ref = columnIndexes.length === 1 ? meta.references.find((r) => r.column.index === columnIndexes[0]) : undefined;
         if (!known.has(parentMeta)) problems.push(`${meta.name}.parent: ${parentMeta.name} is not among the entities given to Database.open`);
-        else if (ref && ref.target().meta !== parentMeta) problems.push(`${meta.name}.parent: field "${meta.parent.field}" references ${ref.target().name}, not the parent ${parentMeta.name}`);
+        else if (ref && ref.target().meta !== parentMeta) problems.push(`${meta.name}.parent: field "${fields[0]}" references ${ref.target().name}, not the parent ${parentMeta.name}`);
+        else if (fields.length !== parentMeta.key.columns.length) {
+          problems.push(`${meta.name}.parent: ${fields.length} field(s) [${fields.join(', ')}] for ${parentMeta.name}'s key of ${parentMeta.key.columns.length} [${parentMeta.key.columns.map((c) => c.field).join(', ')}]`);
+        }
+      }
+      for (const { column, target } of meta.references) {
+        if (known.has(target().meta) && target().meta.key.composite) problems.push(`${meta.name}.${column.field}: col.ref cannot point at ${target().name}, whose key has several columns; name the fields in parent: { fields }`);
       }
     }
     return problems;
@@ -84,7 +92,8 @@ export class EntityRegistry {
 
 /** Kahn's algorithm on "references" edges; self references and cycles fall back to declaration order. */
 function topologicalOrder(entities: readonly EntityMeta[]): EntityMeta[] {
-  const pending = new Map(entities.map((m) => [m, new Set(m.references.map((r) => r.target().meta).filter((t) => t !== m))]));
+  const dependsOn = (m: EntityMeta): EntityMeta[] => [...m.references.map((r) => r.target().meta), ...(m.parent ? [m.parent.entity().meta] : [])];
+  const pending = new Map(entities.map((m) => [m, new Set(dependsOn(m).filter((t) => t !== m))]));
   const order: EntityMeta[] = [];
   while (pending.size > 0) {
     const ready = [...pending].find(([, deps]) => [...deps].every((d) => !pending.has(d)))?.[0] ?? pending.keys().next().value;

@@ -1,28 +1,66 @@
-import type { AnyColumnSpec, InputOf, IsGenerated, IsOptional, ValueOf } from './column-spec.js';
+import type { AnyColumnSpec, InputOf, IsGenerated, IsGeneratedKey, IsOptional, ValueOf } from './column-spec.js';
 import { checkEntityDefinition } from './definition-checks.js';
-import type { EntityDefinition, IndexDefinitions } from './entity-definition.js';
+import type { EntityDefinition, IndexDefinitions, PrimaryKeyDefinition } from './entity-definition.js';
 import { type EntityBase, EntityMeta, type MetaSource } from './entity-meta.js';
 
 export type { EntityBase } from './entity-meta.js';
-export type { EntityDefinition, EntityCacheOptions, IndexDefinition, IndexDefinitions } from './entity-definition.js';
+export type { EntityDefinition, EntityCacheOptions, IndexDefinition, IndexDefinitions, PrimaryKeyDefinition } from './entity-definition.js';
 
 /** An entity made by {@link defineEntity}; `C` carries the column types for the compiler, `I` its indexes. */
-export interface Entity<C extends Record<string, AnyColumnSpec> = Record<string, AnyColumnSpec>, P extends string = string, I extends IndexDefinitions = IndexDefinitions> extends EntityBase {
+export interface Entity<
+  C extends Record<string, AnyColumnSpec> = Record<string, AnyColumnSpec>,
+  P extends string = string,
+  I extends IndexDefinitions = IndexDefinitions,
+  K extends PrimaryKeyDefinition = PrimaryKeyDefinition,
+  Id = unknown,
+> extends EntityBase {
   readonly columns: C;
+  /**
+   * Phantom field: the type of a row's id (`KeyOf`), computed once by `defineEntity` so that `Rop<E>`
+   * stays covariant in `E`. Never set at run time.
+   */
+  readonly __id: Id;
+  /** Phantom field: the declared `primaryKey` (never when the key is a `col.id()`), for `KeyOf`. Never set at run time. */
+  readonly __primaryKey?: K;
   /** Phantom field: the parent-ref field name, for `insertByParent` typing. Never set at run time. */
   readonly __parentField?: P;
   /** Phantom field: the declared indexes, for `api.index(name)` typing. Never set at run time. */
   readonly __indexes?: I;
 }
 
+type GeneratedKeyField<C> = { [F in keyof C]: IsGeneratedKey<C[F]> extends true ? F : never }[keyof C];
+type KeyFields<C, K> = [K] extends [never] ? readonly [GeneratedKeyField<C>] : K extends readonly (keyof C)[] ? K : K extends keyof C ? readonly [K] : never;
+
+/** The id type of columns `C` with primary key `K`: the key field's value, or a tuple in key order. */
+export type KeyValueOf<C extends Record<string, AnyColumnSpec>, K> = KeyFields<C, K> extends readonly [infer F extends keyof C]
+  ? ValueOf<C[F]>
+  : { readonly [I in keyof KeyFields<C, K>]: KeyFields<C, K>[I] extends keyof C ? ValueOf<C[KeyFields<C, K>[I]]> : never };
+
+/**
+ * The id of a row of `E` (what `rop.id` gives and `load` takes): the key field's value for a
+ * one-field key (`bigint` for `col.id()`), a tuple in key order for a composite key.
+ */
+export type KeyOf<E extends AnyEntity> = E['__id'];
+
+/** What `load`, `find` and `loadMany` accept as an id: a key value (as `insert` takes it), or for a composite key a tuple or an object by field. */
+export type KeyInput<E extends AnyEntity> = E extends Entity<infer C, string, IndexDefinitions, infer K, unknown>
+  ? string extends keyof C
+    ? unknown // any entity: its key could be anything
+    : KeyFields<C, K> extends readonly [infer F extends keyof C]
+      ? InputOf<C[F]>
+      :
+          | { readonly [I in keyof KeyFields<C, K>]: KeyFields<C, K>[I] extends keyof C ? InputOf<C[KeyFields<C, K>[I]]> : never }
+          | { readonly [F in KeyFields<C, K>[number] & keyof C]: InputOf<C[F]> }
+  : never;
+
 /** The declared indexes of an entity. */
-export type IndexesOf<E extends AnyEntity> = E extends Entity<Record<string, AnyColumnSpec>, string, infer I> ? I : never;
+export type IndexesOf<E extends AnyEntity> = E extends Entity<Record<string, AnyColumnSpec>, string, infer I, PrimaryKeyDefinition> ? I : never;
 
 /** Whether index `N` of `E` is declared unique. */
 export type IsUniqueIndex<E extends AnyEntity, N extends keyof IndexesOf<E>> = IndexesOf<E>[N] extends { readonly unique: true } ? true : false;
 
 /** Any entity. */
-export type AnyEntity = Entity<Record<string, AnyColumnSpec>, string>;
+export type AnyEntity = Entity<Record<string, AnyColumnSpec>, string, IndexDefinitions, PrimaryKeyDefinition, unknown>;
 
 /** The column specs of an entity. */
 export type ColumnsOf<E extends AnyEntity> = E['columns'];
@@ -50,7 +88,7 @@ export type InsertValues<E extends AnyEntity> = {
 } & { [K in Exclude<OptionalFields<E>, GeneratedFields<E>>]?: FieldInput<E, K> };
 
 /** The parent-ref field of a child entity (never for an entity without `parent`). */
-export type ParentFieldOf<E extends AnyEntity> = E extends Entity<Record<string, AnyColumnSpec>, infer P> ? P : never;
+export type ParentFieldOf<E extends AnyEntity> = E extends Entity<Record<string, AnyColumnSpec>, infer P, IndexDefinitions, PrimaryKeyDefinition> ? P : never;
 
 /** Values accepted by `insertByParent`: as for `insert`, without the parent-ref field. */
 export type InsertByParentValues<E extends AnyEntity> = Omit<InsertValues<E>, ParentFieldOf<E>>;
@@ -76,8 +114,9 @@ export function defineEntity<
   const C extends Record<string, AnyColumnSpec>,
   const P extends keyof C & string = never,
   const I extends IndexDefinitions<keyof C & string> = Record<never, never>,
->(definition: EntityDefinition<C, P, I>): Entity<C, P, I> {
+  const K extends PrimaryKeyDefinition<keyof C & string> = never,
+>(definition: EntityDefinition<C, P, I, K>): Entity<C, P, I, K, KeyValueOf<C, K>> {
   checkEntityDefinition(definition as unknown as EntityDefinition<Record<string, AnyColumnSpec>>);
   const meta = new EntityMeta(definition as unknown as MetaSource);
-  return Object.freeze({ name: definition.name, columns: definition.columns, meta });
+  return Object.freeze({ name: definition.name, columns: definition.columns, meta }) as Entity<C, P, I, K, KeyValueOf<C, K>>;
 }

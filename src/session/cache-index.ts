@@ -1,5 +1,5 @@
 import type { EntityMeta } from '../schema/entity-meta.js';
-import { compositeKey, type IndexKey, primitiveKey, singleKey } from './index-key.js';
+import { compareIds, compositeKey, type IndexKey, primitiveKey, singleKey } from '../schema/keys.js';
 import { isLive, type RowState, RowStatus } from './row-state.js';
 
 /**
@@ -37,6 +37,14 @@ export class CacheIndex {
   /** The key of normalized key values, in column order. */
   keyOf(values: readonly unknown[]): IndexKey {
     return this.#single ? singleKey(values[0]) : compositeKey(values);
+  }
+
+  /**
+   * The key of the values at `positions` of another row: a parent's key columns, for the collection
+   * keyed by the child's columns that reference them (one-column keys take no array).
+   */
+  keyAt(values: readonly unknown[], positions: readonly number[]): IndexKey {
+    return positions.length === 1 ? singleKey(values[positions[0] as number]) : compositeKey(positions.map((i) => values[i]));
   }
 
   /** Whether the key column set includes this column. */
@@ -114,7 +122,7 @@ export class CacheIndex {
     }
   }
 
-  /** Live rows (loaded or new, not deleted) under the key, in id order. */
+  /** Live rows (loaded or new, not deleted) under the key, in key order. */
   live(key: IndexKey): RowState[] {
     const out: RowState[] = [];
     return this.appendLive(key, out) ? out : out.sort(byId);
@@ -171,12 +179,13 @@ function appendLiveRows(rows: readonly RowState[], out: RowState[]): boolean {
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i] as RowState;
     if (!isLive(row)) continue;
-    if (sorted && out.length > start && (out[out.length - 1] as RowState).id > row.id) sorted = false;
+    if (sorted && out.length > start && byId(out[out.length - 1] as RowState, row) > 0) sorted = false;
     out.push(row);
   }
   return sorted;
 }
 
+/** Key order: a comparison of primitives for one-column keys, column by column for composite ones. */
 function byId(a: RowState, b: RowState): number {
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  return compareIds(a.id, b.id);
 }

@@ -6,7 +6,7 @@ import { LIMITS } from '../sql/limits.js';
 import { arrayLiteral, encodeParam } from '../sql/param-encoding.js';
 import type { CacheIndex } from './cache-index.js';
 import { statementsFor } from './entity-statements.js';
-import type { IndexKey } from './index-key.js';
+import type { IndexKey } from '../schema/keys.js';
 import type { MergeMode } from './row-materializer.js';
 import type { RowReader } from './row-reader.js';
 import { type RowState, RowStatus } from './row-state.js';
@@ -67,17 +67,20 @@ export class CollectionLoader {
    * parents, merged with the session; every parent's collection marked loaded. Returns the live
    * children (and, with `deletedToo`, those deleted in the session), in no particular order.
    */
-  async childrenOf(child: EntityMeta, columnIndex: number, parents: readonly RowState[], mode: MergeMode, deletedToo = false): Promise<RowState[]> {
-    const index = this.rows.index(child, [columnIndex]);
-    const toRead = parents.filter((p) => (p.status === RowStatus.Loaded || p.status === RowStatus.Deleted) && (mode === 'refresh' || !index.isLoaded(p.id))).map((p) => p.id);
-    const byParents = statementsFor(child).whereColumnIn(child.columns[columnIndex] as ColumnMeta);
-    for (const ids of chunk(toRead, LIMITS.keysPerStatement)) {
+  async childrenOf(child: EntityMeta, columnIndexes: readonly number[], parents: readonly RowState[], mode: MergeMode, deletedToo = false): Promise<RowState[]> {
+    const first = parents[0];
+    if (first === undefined) return [];
+    const index = this.rows.index(child, columnIndexes);
+    const keyAt = first.meta.key.columns.map((c) => c.index);
+    const toRead = parents.filter((p) => (p.status === RowStatus.Loaded || p.status === RowStatus.Deleted) && (mode === 'refresh' || !index.isLoaded(index.keyAt(p.values, keyAt))));
+    const byParents = statementsFor(child).whereKeysIn(columnIndexes.map((i) => child.columns[i] as ColumnMeta));
+    for (const part of chunk(toRead, LIMITS.keysPerStatement)) {
       // When no row of the child entity is cached yet, every row read is fresh: skip the identity lookups.
       const absentSince = mode === 'keep' && this.rows.identity(child).size === 0 ? this.rows.changesOf(child) : undefined;
-      await this.rows.where(child, byParents, [arrayLiteral(ids)], mode, absentSince);
+      await this.rows.where(child, byParents, keyAt.map((at) => arrayLiteral(part.map((p) => p.values[at]))), mode, absentSince);
     }
     const children: RowState[] = [];
-    for (const parent of parents) index.markLoadedAndAppend(parent.id, children, deletedToo);
+    for (const parent of parents) index.markLoadedAndAppend(index.keyAt(parent.values, keyAt), children, deletedToo);
     return children;
   }
 
@@ -89,7 +92,7 @@ export class CollectionLoader {
     const loaded = new Map<EntityMeta, readonly RowState[]>([[rootMeta, roots]]);
     for (const child of loadOrder(rootMeta, classes)) {
       const relation = child.parent as NonNullable<EntityMeta['parent']>;
-      loaded.set(child, await this.childrenOf(child, relation.columnIndex, loaded.get(relation.entity().meta) ?? [], 'keep'));
+      loaded.set(child, await this.childrenOf(child, relation.columnIndexes, loaded.get(relation.entity().meta) ?? [], 'keep'));
     }
   }
 
@@ -107,7 +110,7 @@ export class CollectionLoader {
       for (const [meta, parents] of groupByEntity(level)) {
         for (const relation of this.registry.childrenOf(meta)) {
           // Children already deleted in the session count too: theirs must go as well.
-          if (relation.onDelete === 'cascade') appendAll(next, await this.childrenOf(relation.child, relation.columnIndex, parents, 'refresh', true));
+          if (relation.onDelete === 'cascade') appendAll(next, await this.childrenOf(relation.child, relation.columnIndexes, parents, 'refresh', true));
         }
       }
       level = next.filter((r) => !seen.has(r) && (seen.add(r), true));
@@ -126,7 +129,8 @@ export class CollectionLoader {
         for (const relation of this.registry.childrenOf(parent.meta)) {
           if (relation.onDelete !== 'cascade') continue;
           const held: RowState[] = [];
-          this.rows.index(relation.child, [relation.columnIndex]).appendLive(parent.id, held);
+          const index = this.rows.index(relation.child, relation.columnIndexes);
+          index.appendLive(index.keyAt(parent.values, parent.meta.key.columns.map((c) => c.index)), held);
           for (const row of held) if (!seen.has(row)) (seen.add(row), next.push(row));
         }
       }

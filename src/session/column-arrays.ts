@@ -1,4 +1,4 @@
-import type { ColumnMeta } from '../schema/entity-meta.js';
+import type { ColumnMeta, EntityMeta } from '../schema/entity-meta.js';
 import type { RowState } from './row-state.js';
 
 /**
@@ -9,9 +9,26 @@ export function columnArray(column: ColumnMeta, rows: readonly RowState[]): stri
   return arrayOf(rows, column.index, elementEncoder(column));
 }
 
-/** The array literal of each row's id. */
-export function idArray(rows: readonly RowState[], idIndex: number): string {
-  return arrayOf(rows, idIndex, String);
+/** The array literals of the rows' keys: one per key column (`$1`, `$2` … of the key-taking statements). */
+export function keyArrays(meta: EntityMeta, rows: readonly RowState[]): string[] {
+  const columns = meta.key.columns;
+  if (columns.length === 1) return [columnArray(columns[0] as ColumnMeta, rows)];
+  return columns.map((c) => columnArray(c, rows));
+}
+
+/** The array literals of ids (as `KeyMeta.normalize` gives them): one per key column. */
+export function keyArraysOfIds(meta: EntityMeta, ids: readonly unknown[]): string[] {
+  const { key } = meta;
+  return key.columns.map((c, k) => {
+    const encode = elementEncoder(c);
+    let out = '{';
+    for (let i = 0; i < ids.length; i++) {
+      const v = key.index >= 0 ? ids[i] : (ids[i] as readonly unknown[])[k];
+      if (i > 0) out += ',';
+      out += v === null || v === undefined ? 'NULL' : encode(v as never);
+    }
+    return `${out}}`;
+  });
 }
 
 function arrayOf(rows: readonly RowState[], index: number, encode: (v: never) => string): string {

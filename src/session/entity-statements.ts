@@ -12,17 +12,26 @@ export class EntityStatements {
   readonly selectList: string;
   /** `SELECT <all columns> FROM <table> t` — rows come back in `meta.columns` order. */
   readonly selectFrom: string;
-  /** `t."id" = ANY($1::int8[])`: rows by an array of ids (one parameter, any count). */
+  /**
+   * Rows by arrays of keys, one parameter per key column, any count: `t."id" = ANY($1::int8[])`, or
+   * `(t."w_id", t."d_id") IN (SELECT * FROM unnest($1::int4[], $2::int4[]))` for a composite key.
+   */
   readonly whereIdIn: string;
+  /** `ORDER BY` of the key: `t."id"`, or `t."w_id", t."d_id"`. */
+  readonly keyOrder: string;
   readonly insert: string;
   readonly delete: string;
-  /** The ids of an array that exist: `SELECT id … WHERE id = ANY($1)`. */
+  /** The keys of arrays of keys that exist: `SELECT <key columns> … WHERE <whereIdIn>`. */
   readonly existingIds: string;
   /** `SELECT count(*) AS n FROM <table> t WHERE ` — an object query's count, completed by its conditions. */
   readonly countWhere: string;
-  /** Reserves `$2` blocks of ids from the entity's sequence (`$1`, the quoted name: see {@link sequence}). */
-  readonly nextIds = 'SELECT nextval($1::regclass) FROM generate_series(1, $2::int4)';
-  /** The sequence's name as {@link nextIds} takes it. */
+  /**
+   * Reserves `$1` blocks of ids from the key's sequence, each row `(increment, nextval)`: the
+   * sequence's real increment is read in the same statement, so a block is exactly what one
+   * `nextval` hands out, whatever the sequence steps by. Undefined for an assigned key.
+   */
+  readonly nextIds: string | undefined;
+  /** The sequence the key's values come from, as SQL: the declared one, or an identity column's own. */
   readonly sequence: string;
   readonly #updates = new Map<string, string>();
   readonly #columnIn = new Map<number, string>();
@@ -32,25 +41,37 @@ export class EntityStatements {
     this.selectList = meta.columns.map((c) => `t.${q(c.column)}`).join(', ');
     this.selectFrom = `SELECT ${this.selectList} FROM ${this.table} t`;
     const all = meta.columns;
+    const overriding = meta.key.generated?.spec.always === true ? 'OVERRIDING SYSTEM VALUE ' : '';
     this.insert =
-      `INSERT INTO ${this.table} (${all.map((c) => q(c.column)).join(', ')}) ` +
+      `INSERT INTO ${this.table} (${all.map((c) => q(c.column)).join(', ')}) ${overriding}` +
       `SELECT * FROM unnest(${all.map((c, i) => `$${i + 1}::${c.castType}[]`).join(', ')})`;
-    const id = q(meta.id.column);
-    this.whereIdIn = `t.${id} = ANY($1::int8[])`;
-    this.existingIds = `SELECT t.${id} FROM ${this.table} t WHERE ${this.whereIdIn}`;
+    const key = meta.key.columns;
+    this.whereIdIn = this.whereKeysIn(key);
+    this.keyOrder = key.map((c) => this.column(c)).join(', ');
+    this.existingIds = `SELECT ${this.keyOrder} FROM ${this.table} t WHERE ${this.whereIdIn}`;
     this.countWhere = `SELECT count(*) AS n FROM ${this.table} t WHERE `;
-    this.sequence = meta.sqlSequence;
+    const generated = meta.key.generated;
+    this.sequence =
+      meta.key.source === 'identity' && generated
+        ? `pg_get_serial_sequence(${sqlText(meta.sqlTable)}, ${sqlText(generated.column)})::regclass`
+        : `${sqlText(meta.sqlSequence)}::regclass`;
+    this.nextIds = generated && `SELECT s.seqincrement, nextval(s.seqrelid::regclass) FROM pg_sequence s, generate_series(1, $1::int4) WHERE s.seqrelid = ${this.sequence}`;
     const version = meta.versionIndex >= 0 ? q((meta.columns[meta.versionIndex] as ColumnMeta).column) : undefined;
-    // Deletes return the ids they did NOT delete (normally none): an optimistic-lock failure then
+    const keyArrays = key.map((c, i) => `$${i + 1}::${c.castType}[]`);
+    const keyNames = key.map((_, i) => `k${i}`);
+    const keyJoin = (a: string, b: string): string => key.map((c, i) => `${a}.${a === 't' ? q(c.column) : `k${i}`} = ${b}.k${i}`).join(' AND ');
+    const returning = key.map((c, i) => `t.${q(c.column)} AS k${i}`).join(', ');
+    // Deletes return the keys they did NOT delete (normally none): an optimistic-lock failure then
     // names exactly the stale or vanished rows, which the state after the statement cannot tell.
     // NOT EXISTS, not NOT IN: an anti-join stays linear (and may spill) where NOT IN turns quadratic
     // once its hash no longer fits in work_mem.
+    const uList = keyNames.map((n) => `u.${n}`).join(', ');
     this.delete = version
-      ? `WITH u AS (SELECT * FROM unnest($1::int8[], $2::int4[]) AS u(id, v)), ` +
-        `w AS (DELETE FROM ${this.table} t USING u WHERE t.${id} = u.id AND t.${version} = u.v RETURNING t.${id} AS id) ` +
-        `SELECT u.id FROM u WHERE NOT EXISTS (SELECT 1 FROM w WHERE w.id = u.id)`
-      : `WITH w AS (DELETE FROM ${this.table} t WHERE ${this.whereIdIn} RETURNING t.${id} AS id) ` +
-        `SELECT u.id FROM unnest($1::int8[]) AS u(id) WHERE NOT EXISTS (SELECT 1 FROM w WHERE w.id = u.id)`;
+      ? `WITH u AS (SELECT * FROM unnest(${[...keyArrays, `$${key.length + 1}::int4[]`].join(', ')}) AS u(${[...keyNames, 'v'].join(', ')})), ` +
+        `w AS (DELETE FROM ${this.table} t USING u WHERE ${keyJoin('t', 'u')} AND t.${version} = u.v RETURNING ${returning}) ` +
+        `SELECT ${uList} FROM u WHERE NOT EXISTS (SELECT 1 FROM w WHERE ${keyJoin('w', 'u')})`
+      : `WITH w AS (DELETE FROM ${this.table} t WHERE ${this.whereIdIn} RETURNING ${returning}) ` +
+        `SELECT ${uList} FROM unnest(${keyArrays.join(', ')}) AS u(${keyNames.join(', ')}) WHERE NOT EXISTS (SELECT 1 FROM w WHERE ${keyJoin('w', 'u')})`;
   }
 
   /** `t."column"`: a column of the entity's row alias. */
@@ -70,9 +91,9 @@ export class EntityStatements {
     return sql;
   }
 
-  /** `t.a = $1::ta AND t.b = $2::tb ORDER BY t.id`: the rows of one key of an index. */
+  /** `t.a = $1::ta AND t.b = $2::tb ORDER BY <key>`: the rows of one key of an index. */
   whereKey(columns: readonly ColumnMeta[]): string {
-    return `${columns.map((c, i) => `${this.column(c)} = $${i + 1}::${c.castType}`).join(' AND ')} ORDER BY t.${q(this.meta.id.column)}`;
+    return `${columns.map((c, i) => `${this.column(c)} = $${i + 1}::${c.castType}`).join(' AND ')} ORDER BY ${this.keyOrder}`;
   }
 
   /** Rows of any of many keys: `= ANY` for one column, `(a, b) IN (SELECT * FROM unnest(…))` for several. */
@@ -91,31 +112,39 @@ export class EntityStatements {
    * (checked against the old one) and is wrapped to return the ids it did not update.
    */
   update(columns: readonly number[]): string {
-    const key = columns.join(',');
-    let sql = this.#updates.get(key);
+    const signature = columns.join(',');
+    let sql = this.#updates.get(signature);
     if (sql) return sql;
     const { meta } = this;
     const cols = columns.map((i) => meta.columns[i] as ColumnMeta);
-    const id = q(meta.id.column);
+    const keyCols = meta.key.columns;
+    const k = keyCols.length;
     const sets = cols.map((c, i) => `${q(c.column)} = u.c${i}`);
-    const arrays = ['$1::int8[]', ...cols.map((c, i) => `$${i + 2}::${c.castType}[]`)];
-    const names = ['id', ...cols.map((_, i) => `c${i}`)];
-    let where = `t.${id} = u.id`;
+    const arrays = [...keyCols.map((c, i) => `$${i + 1}::${c.castType}[]`), ...cols.map((c, i) => `$${i + k + 1}::${c.castType}[]`)];
+    const names = [...keyCols.map((_, i) => `k${i}`), ...cols.map((_, i) => `c${i}`)];
+    let where = keyCols.map((c, i) => `t.${q(c.column)} = u.k${i}`).join(' AND ');
     if (meta.versionIndex >= 0) {
       const version = q((meta.columns[meta.versionIndex] as ColumnMeta).column);
       sets.push(`${version} = t.${version} + 1`);
-      arrays.push(`$${cols.length + 2}::int4[]`);
+      arrays.push(`$${cols.length + k + 1}::int4[]`);
       names.push('v');
       where += ` AND t.${version} = u.v`;
-      // A versioned update returns the ids it did not update (normally none), as deletes do.
+      const returning = keyCols.map((c, i) => `t.${q(c.column)} AS k${i}`).join(', ');
+      const match = keyCols.map((_, i) => `w.k${i} = u.k${i}`).join(' AND ');
+      // A versioned update returns the keys it did not update (normally none), as deletes do.
       sql =
         `WITH u AS (SELECT * FROM unnest(${arrays.join(', ')}) AS u(${names.join(', ')})), ` +
-        `w AS (UPDATE ${this.table} t SET ${sets.join(', ')} FROM u WHERE ${where} RETURNING t.${id} AS id) ` +
-        `SELECT u.id FROM u WHERE NOT EXISTS (SELECT 1 FROM w WHERE w.id = u.id)`;
+        `w AS (UPDATE ${this.table} t SET ${sets.join(', ')} FROM u WHERE ${where} RETURNING ${returning}) ` +
+        `SELECT ${keyCols.map((_, i) => `u.k${i}`).join(', ')} FROM u WHERE NOT EXISTS (SELECT 1 FROM w WHERE ${match})`;
     } else sql = `UPDATE ${this.table} t SET ${sets.join(', ')} FROM unnest(${arrays.join(', ')}) AS u(${names.join(', ')}) WHERE ${where}`;
-    this.#updates.set(key, sql);
+    this.#updates.set(signature, sql);
     return sql;
   }
+}
+
+/** A string literal of SQL text (identifiers inside it quoted already). */
+function sqlText(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
 }
 
 const cache = new WeakMap<EntityMeta, EntityStatements>();

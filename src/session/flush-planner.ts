@@ -1,3 +1,4 @@
+import { compareIds } from '../schema/keys.js';
 import type { EntityMeta } from '../schema/entity-meta.js';
 import type { EntityRegistry } from '../schema/entity-registry.js';
 import type { ChangeTracker } from './change-tracker.js';
@@ -46,6 +47,6 @@ export function planFlush(tracker: ChangeTracker, registry: EntityRegistry): Wri
 
 function sortById(rows: RowState[]): RowState[] {
   let sorted = true;
-  for (let i = 1; i < rows.length && sorted; i++) sorted = (rows[i - 1] as RowState).id < (rows[i] as RowState).id;
-  return sorted ? rows : rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  for (let i = 1; i < rows.length && sorted; i++) sorted = compareIds((rows[i - 1] as RowState).id, (rows[i] as RowState).id) < 0;
+  return sorted ? rows : rows.sort((a, b) => compareIds(a.id, b.id));
 }

@@ -2,7 +2,7 @@ import type { Connection } from '../db/connection.js';
 import { OptimisticLockError } from '../errors/optimistic-lock-error.js';
 import type { ColumnMeta } from '../schema/entity-meta.js';
 import { chunk } from '../sql/chunks.js';
-import { columnArray, idArray } from './column-arrays.js';
+import { columnArray, keyArrays } from './column-arrays.js';
 import { statementsFor } from './entity-statements.js';
 import type { WriteOperation } from './flush-planner.js';
 import type { RowState } from './row-state.js';
@@ -36,11 +36,11 @@ export class FlushWriter {
         return;
       }
       case 'update': {
-        const params = [idArray(rows, meta.idIndex), ...op.columns.map((i) => columnArray(meta.columns[i] as ColumnMeta, rows))];
+        const params = [...keyArrays(meta, rows), ...op.columns.map((i) => columnArray(meta.columns[i] as ColumnMeta, rows))];
         if (versioned) {
           params.push(columnArray(meta.columns[meta.versionIndex] as ColumnMeta, rows));
           const stale = await connection.queryArrays(statements.update(op.columns), params, context);
-          if (stale.rows.length > 0) throw new OptimisticLockError(meta.name, stale.rows.map((r) => r[0] as bigint));
+          if (stale.rows.length > 0) throw new OptimisticLockError(meta.name, stale.rows.map((r) => meta.key.idOfResult(r)));
           return;
         }
         const result = await connection.query(statements.update(op.columns), params, context);
@@ -48,10 +48,10 @@ export class FlushWriter {
         return;
       }
       case 'delete': {
-        const params = [idArray(rows, meta.idIndex)];
+        const params = keyArrays(meta, rows);
         if (versioned) params.push(columnArray(meta.columns[meta.versionIndex] as ColumnMeta, rows));
         const notDeleted = await connection.queryArrays(statements.delete, params, context);
-        if (notDeleted.rows.length > 0) throw new OptimisticLockError(meta.name, notDeleted.rows.map((r) => r[0] as bigint));
+        if (notDeleted.rows.length > 0) throw new OptimisticLockError(meta.name, notDeleted.rows.map((r) => meta.key.idOfResult(r)));
         return;
       }
     }
@@ -60,8 +60,9 @@ export class FlushWriter {
   /** An unversioned update matched fewer rows than sent: the missing ones were deleted by someone else. */
   async #raiseMissing(op: WriteOperation, rows: readonly RowState[], connection: Connection): Promise<never> {
     const { meta } = op;
-    const result = await connection.queryArrays(statementsFor(meta).existingIds, [idArray(rows, meta.idIndex)]);
-    const present = new Set(result.rows.map((r) => r[0] as bigint));
-    throw new OptimisticLockError(meta.name, rows.filter((row) => !present.has(row.id)).map((row) => row.id));
+    const { key } = meta;
+    const result = await connection.queryArrays(statementsFor(meta).existingIds, keyArrays(meta, rows));
+    const present = new Set(result.rows.map((r) => key.mapKeyOf(key.idOfResult(r))));
+    throw new OptimisticLockError(meta.name, rows.filter((row) => !present.has(key.mapKeyOfRow(row.values))).map((row) => row.id));
   }
 }

@@ -44,7 +44,7 @@ export class Flush {
     const writes = this.tx.writes;
     for (const op of plan) {
       writes.wrote(op.meta.table);
-      if (op.meta.cache && op.kind !== 'insert') writes.changedRows(op.meta.table, op.rows.map((r) => r.id));
+      if (op.meta.cache && op.kind !== 'insert') writes.changedRows(op.meta.table, op.rows.map((r) => op.meta.key.cacheKeyOfRow(r.values)));
       this.counters.rowsWritten += op.rows.length;
       for (const row of op.rows) this.changes.flushed(row, op.kind);
     }

@@ -1,12 +1,14 @@
 import type { Connection } from '../db/connection.js';
 import type { EntityMeta } from '../schema/entity-meta.js';
-import { ID_BLOCK_SIZE } from '../schema/naming.js';
+import { DefinitionError } from '../errors/definition-error.js';
 import { LIMITS } from '../sql/limits.js';
 import { statementsFor } from './entity-statements.js';
 
 const FIRST_BLOCKS = 1;
 
 interface Pool {
+  /** What one `nextval` reserves: the sequence's increment, read with every refill. */
+  blockSize: bigint;
   next: bigint;
   /** Exclusive end of the current block. */
   end: bigint;
@@ -18,10 +20,12 @@ interface Pool {
 }
 
 /**
- * Pooled id allocation. The entity's sequence increments by {@link ID_BLOCK_SIZE}: each `nextval`
- * reserves a block of that many ids, and one round trip reserves 1, 2, 4 … up to 1,024 blocks as
+ * Pooled id allocation. Each `nextval` of a sequence reserves a block of as many ids as the sequence
+ * increments by (100 for the sequences cellar creates; 1 for most hand-made ones, which then cost one
+ * row per id, still in one statement): one round trip reserves 1, 2, 4 … up to 1,024 blocks as
  * demand grows — so 100,000 inserts cost about ten statements, not 100,000. Ids are unique across
- * sessions and processes (sequences are never rolled back); gaps are expected.
+ * sessions and processes (sequences are never rolled back, and other writers taking `nextval` get
+ * values outside every block handed out); gaps are expected.
  */
 export class IdAllocator {
   readonly #pools = new Map<EntityMeta, Pool>();
@@ -34,7 +38,7 @@ export class IdAllocator {
       const start = pool.blocks.shift();
       if (start === undefined) return undefined;
       pool.next = start;
-      pool.end = start + BigInt(ID_BLOCK_SIZE);
+      pool.end = start + pool.blockSize;
     }
     return pool.next++;
   }
@@ -43,15 +47,22 @@ export class IdAllocator {
   refill(meta: EntityMeta, connection: Connection): Promise<void> {
     let pool = this.#pools.get(meta);
     if (!pool) {
-      pool = { next: 0n, end: 0n, blocks: [], grow: FIRST_BLOCKS, refilling: undefined };
+      pool = { blockSize: 1n, next: 0n, end: 0n, blocks: [], grow: FIRST_BLOCKS, refilling: undefined };
       this.#pools.set(meta, pool);
     }
     const p = pool;
     p.refilling ??= (async () => {
       try {
         const statements = statementsFor(meta);
-        const result = await connection.queryArrays(statements.nextIds, [statements.sequence, p.grow]);
-        for (const row of result.rows) p.blocks.push(row[0] as bigint);
+        const result = await connection.queryArrays(statements.nextIds as string, [p.grow]);
+        if (result.rows.length === 0) throw DefinitionError.noSequence(meta.name, statements.sequence);
+        for (const row of result.rows) {
+          const increment = BigInt(row[0] as bigint);
+          if (increment < 1n) throw DefinitionError.descendingSequence(meta.name, statements.sequence, increment);
+          // Blocks of one refill share an increment; a change of it (ALTER SEQUENCE) applies from the next refill.
+          p.blockSize = increment;
+          p.blocks.push(row[1] as bigint);
+        }
         p.grow = Math.min(p.grow * 2, LIMITS.maxIdBlocksPerRefill);
       } finally {
         p.refilling = undefined;

@@ -1,12 +1,16 @@
 import { ValidationError } from '../errors/validation-error.js';
 import type { ColumnMeta, EntityMeta } from '../schema/entity-meta.js';
 
+/** No columns filled by the caller (a plain insert). */
+export const NO_COLUMNS: readonly number[] = [];
+
 /**
  * The value array of a new row: every given field validated, the others defaulted, generated ones
- * set. The column at `skipIndex` is filled by the caller. Unknown fields are looked for only when the
+ * set (a value given for a generated key is refused: it would be silently replaced). The columns at
+ * `skip` (a parent's key) are filled by the caller. Unknown fields are looked for only when the
  * count of given fields says there is one, so the common path allocates nothing but the array.
  */
-export function newRowValues(meta: EntityMeta, input: Readonly<Record<string, unknown>>, skipIndex: number): unknown[] {
+export function newRowValues(meta: EntityMeta, input: Readonly<Record<string, unknown>>, skip: readonly number[]): unknown[] {
   const columns = meta.columns;
   const values = new Array<unknown>(columns.length);
   let matched = 0;
@@ -14,9 +18,12 @@ export function newRowValues(meta: EntityMeta, input: Readonly<Record<string, un
     const column = columns[i] as ColumnMeta;
     const given = input[column.field];
     if (given !== undefined) matched++;
-    if (i === skipIndex) continue;
+    if (skip.length > 0 && skip.includes(i)) continue;
     const generated = column.type.generated;
-    if (generated === 'id') continue;
+    if (generated === 'id') {
+      if (given !== undefined) throw ValidationError.badValue(meta.name, column.field, `is generated from the key's sequence and cannot be given; leave it out, or map the key as assigned (e.g. col.bigint() with primaryKey: '${column.field}')`);
+      continue;
+    }
     if (generated === 'version') values[i] = 1;
     else if (given !== undefined) values[i] = column.normalize(given);
     else if (column.defaultValue !== undefined) values[i] = typeof column.defaultValue === 'object' ? structuredClone(column.defaultValue) : column.defaultValue;

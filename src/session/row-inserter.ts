@@ -1,5 +1,7 @@
 import type { Connection } from '../db/connection.js';
-import type { EntityMeta } from '../schema/entity-meta.js';
+import { ValidationError } from '../errors/validation-error.js';
+import { showKey } from '../errors/show-key.js';
+import type { ColumnMeta, EntityMeta } from '../schema/entity-meta.js';
 import type { CellCounter } from './cell-counter.js';
 import type { ChangeTracker } from './change-tracker.js';
 import type { IdAllocator } from './id-allocator.js';
@@ -24,13 +26,18 @@ export class RowInserter {
   ) {}
 
   /**
-   * `parentIndex`/`parentId` set the parent-ref column (for insertByParent) without copying `input`.
+   * `parentColumns`/`parentKey` set the parent-ref columns (for insertByParent) without copying `input`.
    * Not an async function: when the id pool has ids (almost always) no extra promise is chained.
    */
-  insert(meta: EntityMeta, input: Readonly<Record<string, unknown>>, parentIndex: number, parentId: bigint | undefined): Promise<RowState> {
+  insert(meta: EntityMeta, input: Readonly<Record<string, unknown>>, parentColumns: readonly number[], parentKey: readonly unknown[]): Promise<RowState> {
     try {
-      const values = newRowValues(meta, input, parentIndex);
-      if (parentIndex >= 0) values[parentIndex] = parentId;
+      const values = newRowValues(meta, input, parentColumns);
+      for (let i = 0; i < parentColumns.length; i++) values[parentColumns[i] as number] = parentKey[i];
+      if (meta.key.generated === undefined) {
+        this.#assertNewKey(meta, values);
+        this.cells.reserve(meta.columns.length);
+        return Promise.resolve(this.#add(meta, values));
+      }
       this.cells.reserve(meta.columns.length);
       const id = this.ids.take(meta);
       return id === undefined ? this.#insertAfterRefill(meta, values) : Promise.resolve(this.#addNew(meta, values, id));
@@ -54,7 +61,28 @@ export class RowInserter {
   }
 
   #addNew(meta: EntityMeta, values: unknown[], id: bigint): RowState {
-    values[meta.idIndex] = id;
+    values[meta.idIndex] = (meta.key.generated as ColumnMeta).spec.mode === 'number' ? Number(id) : id;
+    return this.#add(meta, values);
+  }
+
+  /**
+   * An assigned key must be new to the session: a second row under a key the session holds (even one
+   * deleted and not yet flushed: inserts are written before deletes) could only fail at the flush.
+   */
+  #assertNewKey(meta: EntityMeta, values: unknown[]): void {
+    const held = this.cache.rowsOf(meta).getByValues(values);
+    if (held === undefined) return;
+    const shown = meta.key.columns.map((c) => c.field).join(', ');
+    const id = meta.key.idOfRow(values);
+    throw new ValidationError(
+      held.status === RowStatus.Deleted
+        ? `${meta.name} ${showKey(id)} was deleted in this session and not yet flushed; flush before inserting a row with the same key (${shown})`
+        : `${meta.name} ${showKey(id)} already exists in this session; a key (${shown}) can be inserted once`,
+      meta.name,
+    );
+  }
+
+  #add(meta: EntityMeta, values: unknown[]): RowState {
     const row = this.createRow(this.owner.scope, meta, values, RowStatus.New);
     this.cache.add(row);
     this.tracker.track(row);

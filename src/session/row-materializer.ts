@@ -46,15 +46,15 @@ export class RowMaterializer {
 
   #merge(meta: EntityMeta, dbRows: readonly unknown[][], mode: MergeMode, absentSince: number | undefined, aligned: boolean): (RowState | undefined)[] {
     if (absentSince !== undefined && absentSince === this.cache.changesOf(meta)) return this.#materializeFresh(meta, dbRows);
+    if (meta.numberColumns.length > 0) numbersInPlace(meta, dbRows);
     const cached = this.cache.rowsOf(meta);
-    const idIndex = meta.idIndex;
     const width = meta.columns.length;
     // Reserve for the worst case (every row new) and give back what was cached: one map lookup per
     // row instead of two. Only when the worst case would not fit do we count exactly first.
     let reserved = dbRows.length * width;
     if (this.cells.cells + reserved > this.cells.limit) {
       let fresh = 0;
-      for (const values of dbRows) if (!cached.has(values[idIndex] as bigint)) fresh++;
+      for (const values of dbRows) if (!cached.hasValues(values)) fresh++;
       reserved = fresh * width;
     }
     this.cells.reserve(reserved);
@@ -64,7 +64,7 @@ export class RowMaterializer {
     const scope = this.owner.scope;
     let reused = 0;
     for (const values of dbRows) {
-      const existing = cached.get(values[idIndex] as bigint);
+      const existing = cached.getByValues(values);
       if (existing === undefined) {
         const row = this.createRow(scope, meta, values, RowStatus.Loaded);
         add(row);
@@ -83,6 +83,7 @@ export class RowMaterializer {
 
   /** One row known not to be cached. */
   one(meta: EntityMeta, values: unknown[]): RowState {
+    if (meta.numberColumns.length > 0) numbersInPlace(meta, [values]);
     this.cells.reserve(meta.columns.length);
     this.counters.rowsLoaded++;
     const row = this.createRow(this.owner.scope, meta, values, RowStatus.Loaded);
@@ -91,6 +92,7 @@ export class RowMaterializer {
   }
 
   #materializeFresh(meta: EntityMeta, dbRows: readonly unknown[][]): RowState[] {
+    if (meta.numberColumns.length > 0) numbersInPlace(meta, dbRows);
     this.cells.reserve(dbRows.length * meta.columns.length);
     this.counters.rowsLoaded += dbRows.length;
     const out = new Array<RowState>(dbRows.length);
@@ -99,5 +101,20 @@ export class RowMaterializer {
     // A copy: the caller may hand `out` to user code, which may sort or truncate it before the cache files it.
     this.cache.addAbsent(meta, out.slice());
     return out;
+  }
+}
+
+/**
+ * int8 columns of `mode: 'number'` as numbers: the driver reads every int8 as a bigint, and the
+ * column's normalizer accepted only safe integers, so the conversion is exact (idempotent, too: a row
+ * from the shared cache may have been converted already).
+ */
+function numbersInPlace(meta: EntityMeta, dbRows: readonly unknown[][]): void {
+  const at = meta.numberColumns;
+  for (const values of dbRows) {
+    for (const i of at) {
+      const v = values[i];
+      if (typeof v === 'bigint') values[i] = Number(v);
+    }
   }
 }

@@ -1,7 +1,7 @@
 import type { EntityRowCache } from '../cache/entity-row-cache.js';
 import type { EntityMeta } from '../schema/entity-meta.js';
-import { arrayLiteral } from '../sql/param-encoding.js';
 import type { CacheIndex } from './cache-index.js';
+import { keyArraysOfIds } from './column-arrays.js';
 import { statementsFor } from './entity-statements.js';
 import type { MergeMode, RowMaterializer } from './row-materializer.js';
 import { isLive, type RowState } from './row-state.js';
@@ -24,7 +24,7 @@ export class RowReader {
   ) {}
 
   /** The cached row, unless it is deleted in this session. */
-  cached(meta: EntityMeta, id: bigint): RowState | undefined {
+  cached(meta: EntityMeta, id: unknown): RowState | undefined {
     const row = this.cache.get(meta, id);
     return row && isLive(row) ? row : undefined;
   }
@@ -48,14 +48,14 @@ export class RowReader {
    * A row by id without a statement: the transaction cache's (undefined for one deleted in this
    * session), else the shared row cache's, entering the transaction cache. Undefined when neither has it.
    */
-  cachedHit(meta: EntityMeta, id: bigint): RowState | undefined {
+  cachedHit(meta: EntityMeta, id: unknown): RowState | undefined {
     const row = this.cache.rowsOf(meta).get(id);
     if (row !== undefined) {
       if (!isLive(row)) return undefined;
       this.counters.cacheHits++;
       return row;
     }
-    const values = meta.cache ? this.#rowCache(meta)?.get(id) : undefined;
+    const values = meta.cache ? this.#rowCache(meta)?.get(meta.key.cacheKeyOf(id)) : undefined;
     if (!values) return undefined;
     this.counters.cacheHits++;
     this.tx.assertUsable();
@@ -67,21 +67,21 @@ export class RowReader {
    * cache of a cached entity when there (no statement), the rest with one `= ANY` statement — whose
    * committed rows then enter the shared cache, unless a commit invalidated them while the read ran.
    */
-  async byIds(meta: EntityMeta, ids: readonly bigint[]): Promise<RowState[]> {
+  async byIds(meta: EntityMeta, ids: readonly unknown[]): Promise<RowState[]> {
     const byIds = statementsFor(meta).whereIdIn;
     const rowCache = this.#rowCache(meta);
-    if (!rowCache) return this.where(meta, byIds, [arrayLiteral(ids)], 'keep', this.cache.changesOf(meta));
+    if (!rowCache) return this.where(meta, byIds, keyArraysOfIds(meta, ids), 'keep', this.cache.changesOf(meta));
     const hits: unknown[][] = [];
-    const rest: bigint[] = [];
+    const rest: unknown[] = [];
     for (const id of ids) {
-      const cached = rowCache.get(id);
+      const cached = rowCache.get(meta.key.cacheKeyOf(id));
       if (cached) hits.push(cached);
       else rest.push(id);
     }
     const fromCache = hits.length > 0 ? this.materialize(meta, hits) : [];
     this.countHits(hits.length);
     if (rest.length === 0) return fromCache;
-    const rows = await this.readThrough(meta, rowCache, byIds, [arrayLiteral(rest)]);
+    const rows = await this.readThrough(meta, rowCache, byIds, keyArraysOfIds(meta, rest));
     return [...fromCache, ...this.materialize(meta, rows)];
   }
 
@@ -98,7 +98,7 @@ export class RowReader {
       rowCache.endRead();
       throw e;
     }
-    rowCache.put(ticket, rows, meta.idIndex);
+    rowCache.put(ticket, rows, meta.key.cacheKeyOfRow);
     return rows;
   }
 

@@ -63,9 +63,10 @@ export class RowState {
     this.status = status;
   }
 
-  /** The primary key. */
-  get id(): bigint {
-    return this.values[this.meta.idIndex] as bigint;
+  /** The primary key: the key column's value, or a frozen tuple of a composite key (a new one per call). */
+  get id(): unknown {
+    const at = this.meta.idIndex;
+    return at >= 0 ? this.values[at] : this.meta.key.idOfRow(this.values);
   }
 
   /** The session holding the row. */

@@ -1,42 +1,52 @@
 import type { EntityMeta } from '../schema/entity-meta.js';
 import { CacheIndex } from './cache-index.js';
-import { bigintKey, type IndexKey } from './index-key.js';
+import type { KeyMeta } from '../schema/key-meta.js';
+import type { IndexKey, MapKey } from '../schema/keys.js';
 import type { RowState } from './row-state.js';
 
 /**
- * The rows of one entity by id. Ids within ±2^53 are stored under their `number` value: small
- * integer keys hash and compare faster than bigint ones, and leave the garbage collector fewer
- * pointers to follow in a table of 100,000 rows. Larger ids keep their bigint key.
+ * The rows of one entity by key. Keys go through `KeyMeta`: an int8 id within ±2^53 is stored under
+ * its `number` value (small integer keys hash and compare faster than bigint ones, and leave the
+ * garbage collector fewer pointers to follow in a table of 100,000 rows), a composite key under one
+ * string, so every key shape costs one primitive Map lookup.
  *
  * Batches of rows known to be absent (a `batchIn` or `loadMany` of ids nobody cached) are kept as
  * arrays and filed into the map at the first lookup: a document walked through its collections only
- * never pays for hashing its rows by id.
+ * never pays for hashing its rows by key.
  */
 export class IdentityMap {
-  readonly #rows = new Map<number | bigint, RowState>();
+  readonly #rows = new Map<MapKey, RowState>();
   #unfiled: RowState[][] = [];
   #unfiledCount = 0;
 
-  get(id: bigint): RowState | undefined {
-    return this.#filed().get(bigintKey(id));
+  constructor(private readonly key: KeyMeta) {}
+
+  /** The row of an id (as `KeyMeta.normalize` gives it). */
+  get(id: unknown): RowState | undefined {
+    return this.#filed().get(this.key.mapKeyOf(id));
   }
 
-  has(id: bigint): boolean {
-    return this.#filed().has(bigintKey(id));
+  /** The row with the key of these values (a database row, in column order). */
+  getByValues(values: readonly unknown[]): RowState | undefined {
+    return this.#filed().get(this.key.mapKeyOfRow(values));
   }
 
-  set(id: bigint, row: RowState): void {
-    this.#filed().set(bigintKey(id), row);
+  hasValues(values: readonly unknown[]): boolean {
+    return this.#filed().has(this.key.mapKeyOfRow(values));
   }
 
-  /** Adds rows whose ids are known not to be in the map (nor repeated within `rows`). */
+  set(row: RowState): void {
+    this.#filed().set(this.key.mapKeyOfRow(row.values), row);
+  }
+
+  /** Adds rows whose keys are known not to be in the map (nor repeated within `rows`). */
   addAbsent(rows: RowState[]): void {
     this.#unfiled.push(rows);
     this.#unfiledCount += rows.length;
   }
 
-  delete(id: bigint): boolean {
-    return this.#filed().delete(bigintKey(id));
+  delete(row: RowState): boolean {
+    return this.#filed().delete(this.key.mapKeyOfRow(row.values));
   }
 
   get size(): number {
@@ -48,13 +58,14 @@ export class IdentityMap {
   }
 
   /** The map, with every unfiled batch filed into it first. */
-  #filed(): Map<number | bigint, RowState> {
+  #filed(): Map<MapKey, RowState> {
     const rows = this.#rows;
     if (this.#unfiledCount === 0) return rows;
+    const keyOf = this.key.mapKeyOfRow;
     for (const batch of this.#unfiled) {
       for (let i = 0; i < batch.length; i++) {
         const row = batch[i] as RowState;
-        rows.set(bigintKey(row.values[row.meta.idIndex] as bigint), row);
+        rows.set(keyOf(row.values), row);
       }
     }
     this.#unfiled = [];
@@ -81,7 +92,7 @@ export class TransactionCache {
   readonly #entities = new Map<EntityMeta, EntityRows>();
 
   /** The cached row, or undefined. */
-  get(meta: EntityMeta, id: bigint): RowState | undefined {
+  get(meta: EntityMeta, id: unknown): RowState | undefined {
     return this.#entities.get(meta)?.rows.get(id);
   }
 
@@ -115,7 +126,7 @@ export class TransactionCache {
 
   remove(row: RowState): void {
     const entry = this.#entities.get(row.meta);
-    if (!entry?.rows.delete(row.id)) return;
+    if (!entry?.rows.delete(row)) return;
     entry.changes++;
     for (const index of entry.indexes) index.remove(row);
   }
@@ -154,7 +165,7 @@ export class TransactionCache {
   #of(meta: EntityMeta): EntityRows {
     let entry = this.#entities.get(meta);
     if (!entry) {
-      entry = { rows: new IdentityMap(), changes: 0, indexes: [] };
+      entry = { rows: new IdentityMap(meta.key), changes: 0, indexes: [] };
       this.#entities.set(meta, entry);
     }
     return entry;
@@ -162,7 +173,7 @@ export class TransactionCache {
 }
 
 function addTo(entry: EntityRows, row: RowState): void {
-  entry.rows.set(row.values[row.meta.idIndex] as bigint, row);
+  entry.rows.set(row);
   entry.changes++;
   const { indexes } = entry;
   for (let i = 0; i < indexes.length; i++) (indexes[i] as CacheIndex).add(row);

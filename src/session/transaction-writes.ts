@@ -7,7 +7,7 @@ import { appendAll } from '../sql/chunks.js';
  */
 export class TransactionWrites {
   readonly #tables = new Set<string>();
-  readonly #changedRows = new Map<string, bigint[]>();
+  readonly #changedRows = new Map<string, string[]>();
   #unknown = false;
 
   /** A flush wrote this table. */
@@ -16,14 +16,14 @@ export class TransactionWrites {
   }
 
   /** Rows of a cached entity were updated or deleted (their cached copies must go at commit). */
-  changedRows(table: string, ids: readonly bigint[]): void {
+  changedRows(table: string, ids: readonly string[]): void {
     const list = this.#changedRows.get(table);
     if (list) appendAll(list, ids);
     else this.#changedRows.set(table, ids.slice());
   }
 
-  /** Updated or deleted ids per cached table. */
-  get rows(): ReadonlyMap<string, readonly bigint[]> {
+  /** Updated or deleted rows per cached table, by their row-cache keys (`KeyMeta.cacheKeyOfRow`). */
+  get rows(): ReadonlyMap<string, readonly string[]> {
     return this.#changedRows;
   }
 

@@ -47,5 +47,6 @@ function converter(key: string, spec: AnyColumnSpec): (v: unknown) => unknown {
 }
 
 function kindConverter(spec: AnyColumnSpec): (v: unknown) => unknown {
-  return columnTypeOf(spec.kind).fromDriver;
+  const type = columnTypeOf(spec.kind);
+  return (v) => type.fromDriver(v, spec);
 }

@@ -6,7 +6,7 @@ import { dateType } from './date-type.js';
 import { decimalType } from './decimal-type.js';
 import { float4Type, float8Type } from './float-types.js';
 import { int2Type } from './int2-type.js';
-import { bigintType, idType, refType } from './int8-types.js';
+import { bigintType, idType, identityType, refType } from './int8-types.js';
 import { jsonbType } from './jsonb-type.js';
 import { intType, versionType } from './small-int-types.js';
 import { textType } from './text-type.js';
@@ -22,6 +22,7 @@ import { varcharType } from './varchar-type.js';
  */
 export const columnTypes = {
   id: idType,
+  identity: identityType,
   ref: refType,
   bigint: bigintType,
   int: intType,
