@@ -187,6 +187,10 @@ describe('primary keys of every shape: one workflow, the same statements', () =>
         }
       });
 
+      it('verify() finds the hand-made tables as the definitions say', async () => {
+        expect(await db.schema.verify()).to.deep.equal([]);
+      });
+
       it('insert, load, batchIn, update and cascade delete in the statement counts of single ids', async () => {
         const { Parent, Child } = shape;
         // Insert: one INSERT per entity, whatever the key.

@@ -74,6 +74,7 @@ export { BulkJobError } from './errors/bulk-job-error.js';
 export { NoSessionError } from './errors/no-session-error.js';
 export { CommitOutcomeUnknownError } from './errors/commit-outcome-unknown-error.js';
 export { PoolTimeoutError } from './errors/pool-timeout-error.js';
+export { SchemaMismatchError, type SchemaMismatch, type SchemaMismatchKind } from './errors/schema-mismatch-error.js';
 export { UsageError } from './errors/usage-error.js';
 export { EmbeddedServerError, type EmbeddedServerFailure } from './errors/embedded-server-error.js';
 export {

@@ -9,6 +9,7 @@ import type { Telemetry } from '../db/telemetry.js';
 import { Tracing } from '../db/tracing.js';
 import { CELLAR_VERSION } from '../version.js';
 import { toCellarError } from '../db/pg-error-converter.js';
+import { SchemaMismatchError } from '../errors/schema-mismatch-error.js';
 import { UsageError } from '../errors/usage-error.js';
 import { NoSessionError } from '../errors/no-session-error.js';
 import type { AnyEntity, EntityBase } from '../schema/entity.js';
@@ -27,6 +28,11 @@ import { backoffMs, DEFAULT_RETRY, isTransient, type RetryOptions } from './tran
 export interface DatabaseOptions {
   /** PostgreSQL connection URL. Defaults to `DATABASE_URL`. */
   readonly url?: string;
+  /**
+   * Compare the definitions with the database at open (`db.schema.verify()`) and refuse to start on
+   * any difference (`SCHEMA_MISMATCH`, listing them all). Default false.
+   */
+  readonly verifySchema?: boolean;
   /** Every entity the sessions will use. Checked together (`DEFINITION` errors list every problem). */
   readonly entities: readonly EntityBase[];
   /** Most cells a session's transaction cache may hold (default 1,000,000). */
@@ -166,6 +172,16 @@ export class Database {
       throw toCellarError(e);
     }
     const db = new Database(pool, registry, options, telemetry);
+    if (options.verifySchema) {
+      const mismatches = await db.schema.verify().catch(async (e: unknown) => {
+        await pool.end();
+        throw toCellarError(e);
+      });
+      if (mismatches.length > 0) {
+        await pool.end();
+        throw new SchemaMismatchError(mismatches);
+      }
+    }
     if (options.cache?.broadcast ?? registry.entities.some((m) => m.cache)) await db.#broadcast.listen(url);
     return db;
   }

@@ -1,4 +1,8 @@
+import type { SchemaMismatch } from '../errors/schema-mismatch-error.js';
 import { schemaDdl, schemaStatements } from '../schema/ddl.js';
+import { expectedSchema } from '../schema/expected-schema.js';
+import { schemaDiff } from '../schema/schema-diff.js';
+import { readCatalog } from './catalog-reader.js';
 import type { EntityRegistry } from '../schema/entity-registry.js';
 import type { ConnectionPool } from './connection-pool.js';
 
@@ -44,6 +48,29 @@ export class SchemaManager {
       for (const e of created) for (const statement of e.create) await connection.query(statement);
       for (const e of options.indexExistingTables ? entities : created) for (const statement of e.indexes) await connection.query(statement);
       await connection.commit();
+    });
+  }
+
+  /**
+   * Compares the definitions with the live database — tables, columns, types (length, precision,
+   * scale), nullability, primary keys, foreign keys, unique indexes, key sequences and their declared
+   * increments, identity columns — and returns every difference (empty when they agree). Reads the
+   * catalog only, in one read-only transaction.
+   *
+   * @example
+   * ```ts
+   * for (const m of await db.schema.verify()) console.error(m.message);
+   * ```
+   */
+  async verify(): Promise<SchemaMismatch[]> {
+    const expected = expectedSchema(this.#registry);
+    return this.#pool.withConnection(async (connection) => {
+      await connection.begin({ readOnly: true });
+      try {
+        return schemaDiff(expected, await readCatalog(connection, expected));
+      } finally {
+        await connection.rollback();
+      }
     });
   }
 

@@ -28,7 +28,8 @@ export type CellarErrorCode =
   | 'STATEMENT_TIMEOUT'
   | 'CONNECTION_LOST'
   | 'QUERY_TIMEOUT'
-  | 'POOL_TIMEOUT';
+  | 'POOL_TIMEOUT'
+  | 'SCHEMA_MISMATCH';
 
 /**
  * Base class of every error cellar throws on purpose.
