@@ -34,6 +34,11 @@ export class UsageError extends CellarError {
   }
 
   /** A row deleted in this session used as if it were still there. */
+  /** A keyless (`primaryKey: []`) entity's rows used as rows with a key. */
+  static keyless(entity: string, what: string): UsageError {
+    return new UsageError(`${entity} has no primary key (primaryKey: []): its rows are inserted only and cannot be ${what}; read them with s.select()`);
+  }
+
   static deletedRow(entity: string, id: unknown, call: string): UsageError {
     return new UsageError(`${entity} ${showKey(id)} was deleted in this session; it cannot be ${call}`);
   }

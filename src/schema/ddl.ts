@@ -21,7 +21,7 @@ export function schemaDdl(registry: EntityRegistry): { schemas: string[]; entiti
   const entities = registry.writeOrder.map((meta): EntityDdl => {
     const { key } = meta;
     const sequenced = key.source === 'sequence' ? (key.generated as ColumnMeta) : undefined;
-    const lines = [...meta.columns.map((c) => columnDdl(meta, c)), `PRIMARY KEY (${key.columns.map((c) => q(c.column)).join(', ')})`, ...parentKeyConstraint(meta)];
+    const lines = [...meta.columns.map((c) => columnDdl(meta, c)), ...(key.keyless ? [] : [`PRIMARY KEY (${key.columns.map((c) => q(c.column)).join(', ')})`]), ...parentKeyConstraint(meta)];
     const create = [
       ...(sequenced ? [`CREATE SEQUENCE IF NOT EXISTS ${meta.sqlSequence} INCREMENT BY ${sequenced.spec.sequence?.increment ?? ID_BLOCK_SIZE}`] : []),
       `CREATE TABLE IF NOT EXISTS ${meta.sqlTable} (\n  ${lines.join(',\n  ')}\n)`,

@@ -27,7 +27,7 @@ const definitionSchema = {
       additionalProperties: { $ref: '#/$defs/column' },
     },
     primaryKey: {
-      oneOf: [{ type: 'string' }, { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string' } }],
+      oneOf: [{ type: 'string' }, { type: 'array', uniqueItems: true, items: { type: 'string' } }],
     },
     parent: {
       type: 'object',
@@ -122,6 +122,7 @@ export function checkEntityDefinition(def: EntityDefinition<Record<string, AnyCo
   if (primaryKey && generatedKeys.length === 1 && (primaryKey.length !== 1 || primaryKey[0] !== generatedKeys[0])) {
     problems.push(`${label}.primaryKey: the generated key ${generatedKeys[0]} must be the whole primary key`);
   }
+  if (primaryKey?.length === 0 && def.cache) problems.push(`${label}: an entity without a primary key (primaryKey: []) cannot be cached by key; drop cache`);
   if (generated('version') > 1) problems.push(`${label}: has more than one col.version() column`);
   const { schema, table } = splitTableName(def.table ?? snakeCase(def.name), def.schema);
   checkIdentifier(problems, `${label}: table name`, table);

@@ -32,9 +32,12 @@ type GeneratedKeyField<C> = { [F in keyof C]: IsGeneratedKey<C[F]> extends true 
 type KeyFields<C, K> = [K] extends [never] ? readonly [GeneratedKeyField<C>] : K extends readonly (keyof C)[] ? K : K extends keyof C ? readonly [K] : never;
 
 /** The id type of columns `C` with primary key `K`: the key field's value, or a tuple in key order. */
-export type KeyValueOf<C extends Record<string, AnyColumnSpec>, K> = KeyFields<C, K> extends readonly [infer F extends keyof C]
-  ? ValueOf<C[F]>
-  : { readonly [I in keyof KeyFields<C, K>]: KeyFields<C, K>[I] extends keyof C ? ValueOf<C[KeyFields<C, K>[I]]> : never };
+export type KeyValueOf<C extends Record<string, AnyColumnSpec>, K> = KeyFields<C, K> extends readonly [infer F extends keyof C] ? ValueOf<C[F]> : TupleOf<C, KeyFields<C, K>, 'value'>;
+
+/** The values (or inputs) of key fields `T`, as a readonly tuple (a mapped type over a type parameter keeps the tuple). */
+type TupleOf<C extends Record<string, AnyColumnSpec>, T, Kind extends 'value' | 'input'> = {
+  readonly [I in keyof T]: T[I] extends keyof C ? (Kind extends 'value' ? ValueOf<C[T[I]]> : InputOf<C[T[I]]>) : never;
+};
 
 /**
  * The id of a row of `E` (what `rop.id` gives and `load` takes): the key field's value for a
@@ -49,7 +52,7 @@ export type KeyInput<E extends AnyEntity> = E extends Entity<infer C, string, In
     : KeyFields<C, K> extends readonly [infer F extends keyof C]
       ? InputOf<C[F]>
       :
-          | { readonly [I in keyof KeyFields<C, K>]: KeyFields<C, K>[I] extends keyof C ? InputOf<C[KeyFields<C, K>[I]]> : never }
+          | TupleOf<C, KeyFields<C, K>, 'input'>
           | { readonly [F in KeyFields<C, K>[number] & keyof C]: InputOf<C[F]> }
   : never;
 

@@ -1,3 +1,4 @@
+import { UsageError } from '../errors/usage-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import type { ColumnMeta } from './column-meta.js';
 import { compositeKey, type MapKey, singleMapKey } from './keys.js';
@@ -29,13 +30,28 @@ export class KeyMeta {
     columns: readonly ColumnMeta[],
   ) {
     this.columns = columns;
-    const first = columns[0] as ColumnMeta;
-    this.generated = columns.length === 1 && first.type.generated === 'id' ? first : undefined;
+    const first = columns[0];
+    this.generated = columns.length === 1 && first?.type.generated === 'id' ? first : undefined;
     this.source = this.generated === undefined ? 'assigned' : this.generated.spec.kind === 'identity' ? 'identity' : 'sequence';
-    this.index = columns.length === 1 ? first.index : -1;
+    this.index = columns.length === 1 && first ? first.index : -1;
     const positions = columns.map((c) => c.index);
-    const at = first.index;
-    this.mapKeyOfRow = columns.length === 1 ? (values) => singleMapKey(values[at]) : (values) => compositeKey(positions.map((i) => values[i]));
+    const at = this.index;
+    this.mapKeyOfRow =
+      first === undefined
+        ? () => {
+            throw UsageError.keyless(entity, 'told apart');
+          }
+        : columns.length === 1
+          ? (values) => singleMapKey(values[at])
+          : (values) => compositeKey(positions.map((i) => values[i]));
+  }
+
+  /**
+   * No key (`primaryKey: []`): an insert-only entity such as a log or TPC-C's HISTORY. Its rows are
+   * written by inserts and never read back into a session, changed or deleted through it.
+   */
+  get keyless(): boolean {
+    return this.columns.length === 0;
   }
 
   /** Whether a column (by row position) is one of the key's. */
@@ -85,6 +101,7 @@ export class KeyMeta {
    * a value for a one-column key; a tuple in key order, or an object by field, for a composite one.
    */
   normalize(input: unknown): unknown {
+    if (this.keyless) throw UsageError.keyless(this.entity, 'loaded by key');
     if (this.index >= 0) return (this.columns[0] as ColumnMeta).normalize(input);
     const fields = this.columns.map((c) => c.field);
     let parts: readonly unknown[];

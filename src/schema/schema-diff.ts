@@ -42,8 +42,8 @@ export function schemaDiff(expected: readonly ExpectedTable[], live: ReadonlyMap
       if (c.nullable && has.notNull) add({ kind: 'nullability', column: c.column, expected: 'NULL', actual: 'NOT NULL', message: `${where} is NOT NULL but ${c.field} is declared nullable: inserts of null would fail` });
     }
     const pk = found.primaryKey;
-    if (!pk || !sameSet(pk, table.primaryKey)) {
-      add({ kind: 'primary-key', expected: `(${table.primaryKey.join(', ')})`, actual: pk && `(${pk.join(', ')})`, message: `${meta.table} has ${pk ? `primary key (${pk.join(', ')})` : 'no primary key'}, the definition's key is (${table.primaryKey.join(', ')})` });
+    if ((pk ?? []).length !== table.primaryKey.length || !sameSet(pk ?? [], table.primaryKey)) {
+      add({ kind: 'primary-key', expected: `(${table.primaryKey.join(', ')})`, actual: pk && `(${pk.join(', ')})`, message: `${meta.table} has ${pk ? `primary key (${pk.join(', ')})` : 'no primary key'}, the definition's key is ${table.primaryKey.length > 0 ? `(${table.primaryKey.join(', ')})` : 'none (primaryKey: [])'}` });
     }
     for (const fk of table.foreignKeys) {
       const matches = found.foreignKeys.some((f) => f.targetTable === fk.targetTable && sameList(f.columns, fk.columns) && sameList(f.targetColumns, fk.targetColumns));

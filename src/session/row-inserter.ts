@@ -34,7 +34,7 @@ export class RowInserter {
       const values = newRowValues(meta, input, parentColumns);
       for (let i = 0; i < parentColumns.length; i++) values[parentColumns[i] as number] = parentKey[i];
       if (meta.key.generated === undefined) {
-        this.#assertNewKey(meta, values);
+        if (!meta.key.keyless) this.#assertNewKey(meta, values);
         this.cells.reserve(meta.columns.length);
         return Promise.resolve(this.#add(meta, values));
       }

@@ -1,3 +1,4 @@
+import { UsageError } from '../errors/usage-error.js';
 import type { EntityMeta } from '../schema/entity-meta.js';
 import type { CellCounter } from './cell-counter.js';
 import { isLive, type RowOwner, type RowScope, type RowState, RowStatus } from './row-state.js';
@@ -45,6 +46,7 @@ export class RowMaterializer {
   }
 
   #merge(meta: EntityMeta, dbRows: readonly unknown[][], mode: MergeMode, absentSince: number | undefined, aligned: boolean): (RowState | undefined)[] {
+    if (meta.key.keyless) throw UsageError.keyless(meta.name, 'read into the session');
     if (absentSince !== undefined && absentSince === this.cache.changesOf(meta)) return this.#materializeFresh(meta, dbRows);
     if (meta.numberColumns.length > 0) numbersInPlace(meta, dbRows);
     const cached = this.cache.rowsOf(meta);
@@ -83,6 +85,7 @@ export class RowMaterializer {
 
   /** One row known not to be cached. */
   one(meta: EntityMeta, values: unknown[]): RowState {
+    if (meta.key.keyless) throw UsageError.keyless(meta.name, 'read into the session');
     if (meta.numberColumns.length > 0) numbersInPlace(meta, [values]);
     this.cells.reserve(meta.columns.length);
     this.counters.rowsLoaded++;

@@ -106,7 +106,9 @@ export class TransactionCache {
     return this.#entities.get(meta)?.changes ?? 0;
   }
 
+  /** Files a row (a keyless entity's new rows are not filed: nothing can look them up). */
   add(row: RowState): void {
+    if (row.meta.key.keyless) return;
     addTo(this.#of(row.meta), row);
   }
 
@@ -125,6 +127,7 @@ export class TransactionCache {
   }
 
   remove(row: RowState): void {
+    if (row.meta.key.keyless) return;
     const entry = this.#entities.get(row.meta);
     if (!entry?.rows.delete(row)) return;
     entry.changes++;
