@@ -3,6 +3,7 @@ import { bulkJobScenarios, bulkTable, findObjectsScenario } from './bulk-scenari
 import { cacheScenarios } from './cache-scenarios.js';
 import { collectionScenarios, perCallTable } from './collection-scenarios.js';
 import { coreScenarios } from './core-scenarios.js';
+import { keyScenarios, keyTable } from './key-scenarios.js';
 import { telemetryScenarios } from './telemetry-scenarios.js';
 import { type Comparison, median, table, writeSection } from './harness.js';
 
@@ -31,6 +32,7 @@ try {
     compared.push(...core);
     section('core', table(core));
   }
+  if (wanted('keys')) section('keys', keyTable(await keyScenarios(database.url, runs)));
   if (wanted('collections')) {
     const collections = await collectionScenarios(database.url, runs);
     compared.push(...collections.comparisons);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
-import { type AnyEntity, col, Database, defineEntity, type EntityBase, ValidationError } from '../src/index.js';
+import { type AnyEntity, col, Database, defineEntity, type EntityBase, type KeyInput, type KeyOf, ValidationError } from '../src/index.js';
 import { databaseUrl, plainClient, queryDb, StatementLog } from './support/test-database.js';
 
 /**
@@ -277,3 +277,17 @@ async function expectValidation(fn: () => Promise<unknown>, message: string): Pr
   expect(error).to.be.instanceOf(ValidationError);
   expect((error as Error).message).to.contain(message);
 }
+
+describe('key types (checked by the compiler: `npm run typecheck` fails if these stop holding)', () => {
+  it('KeyOf and KeyInput follow the key of each shape', () => {
+    const compositeKey: KeyOf<typeof District> = [1, 2];
+    const fromObject: KeyInput<typeof District> = { wId: 1, dId: 2 };
+    const sequenceKey: KeyOf<typeof IdentityParent> = 5n;
+    const textKey: KeyOf<typeof Currency> = 'EUR';
+    // @ts-expect-error a composite key is a tuple, not one value
+    const wrong: KeyOf<typeof District> = 1;
+    // @ts-expect-error a text key takes text
+    const wrongText: KeyInput<typeof Currency> = 1;
+    expect([compositeKey, fromObject, sequenceKey, textKey, wrong, wrongText]).to.have.length(6);
+  });
+});

@@ -2,7 +2,7 @@ import { UsageError } from '../errors/usage-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import type { AnyEntity, FieldInput, FieldOf, FieldValue, IndexesOf, InsertByParentValues, InsertValues, IsUniqueIndex, KeyInput, WritableField } from '../schema/entity.js';
-import type { EntityMeta } from '../schema/entity-meta.js';
+import type { ColumnMeta, EntityMeta } from '../schema/entity-meta.js';
 import type { CacheIndex } from '../session/cache-index.js';
 import { isLive, type RowState } from '../session/row-state.js';
 import type { UnitOfWork } from '../session/unit-of-work.js';
@@ -172,9 +172,8 @@ export class EntityApi<E extends AnyEntity> {
     if (missing.length > 0) {
       const rows = await reader.byIds(meta, missing);
       // The index scan usually returns rows in the order asked; then no lookup is needed to place them.
-      const at = meta.idIndex;
-      let inOrder = at >= 0 && rows.length === missing.length;
-      for (let j = 0; inOrder && j < rows.length; j++) inOrder = (rows[j] as RowState).values[at] === missing[j];
+      let inOrder = rows.length === missing.length;
+      for (let j = 0; inOrder && j < rows.length; j++) inOrder = holdsKey(meta, (rows[j] as RowState).values, missing[j]);
       for (let j = 0; j < missingAt.length; j++) {
         found[missingAt[j] as number] = asRop<E>(inOrder ? rows[j] : reader.cached(meta, missing[j]));
       }
@@ -262,4 +261,13 @@ export class EntityApi<E extends AnyEntity> {
   #id(id: unknown): unknown {
     return this.meta.key.normalize(id);
   }
+}
+
+/** Whether a row's values hold this (normalized) id: compared in place, with no key built. */
+function holdsKey(meta: EntityMeta, values: readonly unknown[], id: unknown): boolean {
+  const at = meta.idIndex;
+  if (at >= 0) return values[at] === id;
+  const columns = meta.key.columns;
+  for (let k = 0; k < columns.length; k++) if (values[(columns[k] as ColumnMeta).index] !== (id as readonly unknown[])[k]) return false;
+  return true;
 }

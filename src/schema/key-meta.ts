@@ -1,7 +1,7 @@
 import { UsageError } from '../errors/usage-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import type { ColumnMeta } from './column-meta.js';
-import { compositeKey, type MapKey, singleMapKey } from './keys.js';
+import { bigintKey, compositeKey, type MapKey, singleMapKey } from './keys.js';
 
 /** Where new keys come from. */
 export type KeySource = 'sequence' | 'identity' | 'assigned';
@@ -22,8 +22,21 @@ export class KeyMeta {
   readonly generated: ColumnMeta | undefined;
   /** The row position of a one-column key, or -1. */
   readonly index: number;
+  /**
+   * Whether every key column holds primitives (numbers, bigints, text): then a composite map key is
+   * the values joined by NUL (which no text value contains), with no type tags — one column's values
+   * all have one type, and an int8 read as a number and as a bigint print alike.
+   */
+  readonly #primitive: boolean;
+  /** 0, 1, … n-1: a tuple's positions, for {@link joinedKey}. */
+  readonly #tuplePositions: readonly number[];
   /** The map key of a row's values (identity map, caches). */
   readonly mapKeyOfRow: (values: readonly unknown[]) => MapKey;
+  /**
+   * Per key column, the map key of one of its values: the value itself for kinds whose values are
+   * primitives already (int, text, …), a safe int8 as a number, `singleMapKey` for the rest.
+   */
+  readonly partKeys: readonly ((value: unknown) => MapKey)[];
 
   constructor(
     private readonly entity: string,
@@ -36,6 +49,9 @@ export class KeyMeta {
     this.index = columns.length === 1 && first ? first.index : -1;
     const positions = columns.map((c) => c.index);
     const at = this.index;
+    this.#primitive = columns.every((c) => c.type.primitiveKey);
+    this.partKeys = columns.map((c) => (c.castType === 'int8' ? int8Key : c.type.primitiveKey ? asMapKey : singleMapKey));
+    this.#tuplePositions = columns.map((_, i) => i);
     this.mapKeyOfRow =
       first === undefined
         ? () => {
@@ -43,8 +59,12 @@ export class KeyMeta {
           }
         : columns.length === 1
           ? (values) => singleMapKey(values[at])
-          : (values) => compositeKey(positions.map((i) => values[i]));
+          : this.#primitive
+            ? (values) => joinedKey(values, positions)
+            : (values) => compositeKey(positions.map((i) => values[i]));
   }
+
+
 
   /**
    * No key (`primaryKey: []`): an insert-only entity such as a log or TPC-C's HISTORY. Its rows are
@@ -80,8 +100,11 @@ export class KeyMeta {
 
   /** The map key of an id (as {@link idOfRow} gives or {@link normalize} returns). */
   mapKeyOf(id: unknown): MapKey {
-    return this.index >= 0 ? singleMapKey(id) : compositeKey(id as readonly unknown[]);
+    if (this.index >= 0) return singleMapKey(id);
+    return this.#primitive ? joinedKey(id as readonly unknown[], this.#tuplePositions) : compositeKey(id as readonly unknown[]);
   }
+
+
 
   /** The shared row cache's key of a row's values: its map key as text (the same in every process). */
   readonly cacheKeyOfRow = (values: readonly unknown[]): string => String(this.mapKeyOfRow(values));
@@ -98,7 +121,8 @@ export class KeyMeta {
 
   /**
    * An id as a caller gives it, checked by the key columns (`VALIDATION` otherwise) and canonical:
-   * a value for a one-column key; a tuple in key order, or an object by field, for a composite one.
+   * a value for a one-column key; a tuple in key order, or an object by field, for a composite one
+   * (the caller's tuple itself when it is canonical already: never keep it, it is not a copy).
    */
   normalize(input: unknown): unknown {
     if (this.keyless) throw UsageError.keyless(this.entity, 'loaded by key');
@@ -109,6 +133,25 @@ export class KeyMeta {
     else if (typeof input === 'object' && input !== null) parts = fields.map((f) => (input as Record<string, unknown>)[f]);
     else throw new ValidationError(`${this.entity} has a key of ${fields.length} fields (${fields.join(', ')}): give a tuple [${fields.join(', ')}] or an object { ${fields.join(', ')} }`, this.entity);
     if (parts.length !== fields.length) throw new ValidationError(`${this.entity} has a key of ${fields.length} fields (${fields.join(', ')}), not ${parts.length}`, this.entity);
-    return Object.freeze(this.columns.map((c, i) => c.normalize(parts[i])));
+    // A tuple already canonical (the common case: keys read back or built by code) is returned as it
+    // is: a `loadMany` of 100,000 tuples then allocates nothing to check them.
+    let out: unknown[] | undefined;
+    for (let i = 0; i < this.columns.length; i++) {
+      const part = parts[i];
+      const normalized = (this.columns[i] as ColumnMeta).normalize(part);
+      if (out === undefined && normalized !== part) out = parts.slice(0, i);
+      out?.push(normalized);
+    }
+    return out ?? parts;
   }
 }
+
+/** Primitive values at `positions`, joined by NUL. */
+function joinedKey(values: readonly unknown[], positions: readonly number[]): string {
+  let key = String(values[positions[0] as number]);
+  for (let i = 1; i < positions.length; i++) key += `\u0000${String(values[positions[i] as number])}`;
+  return key;
+}
+
+const asMapKey = (value: unknown): MapKey => value as MapKey;
+const int8Key = (value: unknown): MapKey => (typeof value === 'bigint' ? bigintKey(value) : (value as number));

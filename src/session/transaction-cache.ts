@@ -1,42 +1,58 @@
 import type { EntityMeta } from '../schema/entity-meta.js';
 import { CacheIndex } from './cache-index.js';
 import type { KeyMeta } from '../schema/key-meta.js';
-import type { IndexKey, MapKey } from '../schema/keys.js';
+import { type IndexKey, type MapKey, singleMapKey } from '../schema/keys.js';
 import type { RowState } from './row-state.js';
+import { TupleMap } from './tuple-map.js';
 
 /**
- * The rows of one entity by key. Keys go through `KeyMeta`: an int8 id within ±2^53 is stored under
- * its `number` value (small integer keys hash and compare faster than bigint ones, and leave the
- * garbage collector fewer pointers to follow in a table of 100,000 rows), a composite key under one
- * string, so every key shape costs one primitive Map lookup.
+ * The rows of one entity by key. A one-column key is one Map lookup of its primitive map key (an
+ * int8 id within ±2^53 under its `number` value: small integer keys hash and compare faster than
+ * bigint ones, and leave the garbage collector fewer pointers to follow in a table of 100,000 rows);
+ * a composite key walks a {@link TupleMap}, one primitive lookup per column, with no key built.
  *
  * Batches of rows known to be absent (a `batchIn` or `loadMany` of ids nobody cached) are kept as
  * arrays and filed into the map at the first lookup: a document walked through its collections only
  * never pays for hashing its rows by key.
  */
 export class IdentityMap {
-  readonly #rows = new Map<MapKey, RowState>();
+  readonly #single: Map<MapKey, RowState> | undefined;
+  readonly #tuples: TupleMap<RowState> | undefined;
+  readonly #at: number;
+  readonly #keyOf: (value: unknown) => MapKey;
+  readonly #rowPositions: readonly number[];
+  readonly #idPositions: readonly number[];
   #unfiled: RowState[][] = [];
   #unfiledCount = 0;
 
-  constructor(private readonly key: KeyMeta) {}
+  constructor(key: KeyMeta) {
+    this.#at = key.index;
+    this.#keyOf = key.partKeys[0] ?? singleMapKey;
+    this.#rowPositions = key.columns.map((c) => c.index);
+    this.#idPositions = key.columns.map((_, i) => i);
+    if (key.composite) this.#tuples = new TupleMap(key.partKeys);
+    else this.#single = new Map();
+  }
 
   /** The row of an id (as `KeyMeta.normalize` gives it). */
   get(id: unknown): RowState | undefined {
-    return this.#filed().get(this.key.mapKeyOf(id));
+    this.#file();
+    return this.#single ? this.#single.get(this.#keyOf(id)) : this.#tuples?.get(id as readonly unknown[], this.#idPositions);
   }
 
   /** The row with the key of these values (a database row, in column order). */
   getByValues(values: readonly unknown[]): RowState | undefined {
-    return this.#filed().get(this.key.mapKeyOfRow(values));
+    this.#file();
+    return this.#single ? this.#single.get(this.#keyOf(values[this.#at])) : this.#tuples?.get(values, this.#rowPositions);
   }
 
   hasValues(values: readonly unknown[]): boolean {
-    return this.#filed().has(this.key.mapKeyOfRow(values));
+    return this.getByValues(values) !== undefined;
   }
 
   set(row: RowState): void {
-    this.#filed().set(this.key.mapKeyOfRow(row.values), row);
+    this.#file();
+    this.#put(row);
   }
 
   /** Adds rows whose keys are known not to be in the map (nor repeated within `rows`). */
@@ -46,31 +62,30 @@ export class IdentityMap {
   }
 
   delete(row: RowState): boolean {
-    return this.#filed().delete(this.key.mapKeyOfRow(row.values));
+    this.#file();
+    return this.#single ? this.#single.delete(this.#keyOf(row.values[this.#at])) : (this.#tuples as TupleMap<RowState>).delete(row.values, this.#rowPositions);
   }
 
   get size(): number {
-    return this.#rows.size + this.#unfiledCount;
+    return (this.#single?.size ?? this.#tuples?.size ?? 0) + this.#unfiledCount;
   }
 
   values(): IterableIterator<RowState> {
-    return this.#filed().values();
+    this.#file();
+    return this.#single ? this.#single.values() : (this.#tuples as TupleMap<RowState>).values();
   }
 
-  /** The map, with every unfiled batch filed into it first. */
-  #filed(): Map<MapKey, RowState> {
-    const rows = this.#rows;
-    if (this.#unfiledCount === 0) return rows;
-    const keyOf = this.key.mapKeyOfRow;
-    for (const batch of this.#unfiled) {
-      for (let i = 0; i < batch.length; i++) {
-        const row = batch[i] as RowState;
-        rows.set(keyOf(row.values), row);
-      }
-    }
+  #put(row: RowState): void {
+    if (this.#single) this.#single.set(this.#keyOf(row.values[this.#at]), row);
+    else (this.#tuples as TupleMap<RowState>).set(row.values, this.#rowPositions, row);
+  }
+
+  /** Files every unfiled batch into the map. */
+  #file(): void {
+    if (this.#unfiledCount === 0) return;
+    for (const batch of this.#unfiled) for (let i = 0; i < batch.length; i++) this.#put(batch[i] as RowState);
     this.#unfiled = [];
     this.#unfiledCount = 0;
-    return rows;
   }
 }
 
