@@ -13,8 +13,8 @@ export type { HasUnitOfWork } from './api/session-internals.js';
 export type { Rop } from './api/rop.js';
 
 export { defineEntity, type Entity, type AnyEntity, type EntityBase, type EntityDefinition, type EntityCacheOptions, type IndexDefinition, type IndexDefinitions, type IndexesOf, type IsUniqueIndex } from './schema/entity.js';
-export type { Row, FieldOf, FieldValue, FieldInput, InsertValues, InsertByParentValues, WritableField, ParentFieldOf, ColumnsOf, GeneratedFields, OptionalFields, KeyOf, KeyInput, KeyValueOf, PrimaryKeyDefinition } from './schema/entity.js';
-export type { ColumnSpec, AnyColumnSpec, ValueOf, InputOf, IsGenerated, IsOptional, ColumnOptions, ReferenceTarget } from './schema/column-spec.js';
+export type { Row, FieldOf, FieldValue, FieldInput, InsertValues, InsertByParentValues, WritableField, ParentFieldOf, ColumnsOf, GeneratedFields, OptionalFields, KeyOf, KeyInput, KeyValueOf, KeyFields, KeyTuple, GeneratedKeyField, PrimaryKeyDefinition } from './schema/entity.js';
+export type { ColumnSpec, AnyColumnSpec, ValueOf, InputOf, IsGenerated, IsGeneratedKey, IsOptional, ColumnOptions, ReferenceTarget, Generation } from './schema/column-spec.js';
 export { col, type ColumnKind, type ColumnFactories } from './schema/types/registry.js';
 export type { ColumnType, Fail } from './schema/types/column-type.js';
 export type { Normalizer } from './schema/value-normalizer.js';
@@ -23,7 +23,9 @@ export type { VarcharOptions } from './schema/types/varchar-type.js';
 export type { CharOptions } from './schema/types/char-type.js';
 export type { DecimalOptions, DecimalInput } from './schema/types/decimal-type.js';
 export type { BigintInput } from './schema/types/int8-types.js';
-export type { EntityMeta, ColumnMeta, ParentMeta, IndexMeta } from './schema/entity-meta.js';
+export type { EntityMeta, ColumnMeta, ParentMeta, IndexMeta, MetaSource } from './schema/entity-meta.js';
+export type { KeyMeta, KeySource } from './schema/key-meta.js';
+export type { MapKey } from './schema/keys.js';
 export { snakeCase } from './schema/naming.js';
 
 export type { Shape, ShapeRow } from './sql/row-shape.js';

@@ -28,14 +28,16 @@ export interface Entity<
   readonly __indexes?: I;
 }
 
-type GeneratedKeyField<C> = { [F in keyof C]: IsGeneratedKey<C[F]> extends true ? F : never }[keyof C];
-type KeyFields<C, K> = [K] extends [never] ? readonly [GeneratedKeyField<C>] : K extends readonly (keyof C)[] ? K : K extends keyof C ? readonly [K] : never;
+/** The field of a generated key (`col.id()`, `col.identity()`) among columns `C`. */
+export type GeneratedKeyField<C> = { [F in keyof C]: IsGeneratedKey<C[F]> extends true ? F : never }[keyof C];
+/** The key fields of columns `C` with `primaryKey` `K`, as a readonly tuple (the generated key's field when `K` is never). */
+export type KeyFields<C, K> = [K] extends [never] ? readonly [GeneratedKeyField<C>] : K extends readonly (keyof C)[] ? K : K extends keyof C ? readonly [K] : never;
 
 /** The id type of columns `C` with primary key `K`: the key field's value, or a tuple in key order. */
-export type KeyValueOf<C extends Record<string, AnyColumnSpec>, K> = KeyFields<C, K> extends readonly [infer F extends keyof C] ? ValueOf<C[F]> : TupleOf<C, KeyFields<C, K>, 'value'>;
+export type KeyValueOf<C extends Record<string, AnyColumnSpec>, K> = KeyFields<C, K> extends readonly [infer F extends keyof C] ? ValueOf<C[F]> : KeyTuple<C, KeyFields<C, K>, 'value'>;
 
 /** The values (or inputs) of key fields `T`, as a readonly tuple (a mapped type over a type parameter keeps the tuple). */
-type TupleOf<C extends Record<string, AnyColumnSpec>, T, Kind extends 'value' | 'input'> = {
+export type KeyTuple<C extends Record<string, AnyColumnSpec>, T, Kind extends 'value' | 'input'> = {
   readonly [I in keyof T]: T[I] extends keyof C ? (Kind extends 'value' ? ValueOf<C[T[I]]> : InputOf<C[T[I]]>) : never;
 };
 
@@ -52,7 +54,7 @@ export type KeyInput<E extends AnyEntity> = E extends Entity<infer C, string, In
     : KeyFields<C, K> extends readonly [infer F extends keyof C]
       ? InputOf<C[F]>
       :
-          | TupleOf<C, KeyFields<C, K>, 'input'>
+          | KeyTuple<C, KeyFields<C, K>, 'input'>
           | { readonly [F in KeyFields<C, K>[number] & keyof C]: InputOf<C[F]> }
   : never;
 

@@ -25,44 +25,40 @@ export class TupleMap<V> {
 
   /** The value under the key held at `positions` of `values`. */
   get(values: readonly unknown[], positions: readonly number[]): V | undefined {
-    let level = this.#root;
-    const last = this.#depth - 1;
-    const keys = this.partKeys;
-    for (let i = 0; i < last; i++) {
-      const next = level.get((keys[i] as (v: unknown) => MapKey)(values[positions[i] as number])) as Level<V> | undefined;
-      if (next === undefined) return undefined;
-      level = next;
-    }
-    return level.get((keys[last] as (v: unknown) => MapKey)(values[positions[last] as number])) as V | undefined;
+    return this.#last(values, positions, false)?.get(this.#part(values, positions, this.#depth - 1)) as V | undefined;
   }
 
   set(values: readonly unknown[], positions: readonly number[], value: V): void {
-    let level = this.#root;
-    const last = this.#depth - 1;
-    const keys = this.partKeys;
-    for (let i = 0; i < last; i++) {
-      const part = (keys[i] as (v: unknown) => MapKey)(values[positions[i] as number]);
-      let next = level.get(part) as Level<V> | undefined;
-      if (next === undefined) level.set(part, (next = new Map()));
-      level = next;
-    }
-    const part = (keys[last] as (v: unknown) => MapKey)(values[positions[last] as number]);
+    const level = this.#last(values, positions, true) as Level<V>;
+    const part = this.#part(values, positions, this.#depth - 1);
     if (!level.has(part)) this.#size++;
     level.set(part, value);
   }
 
   delete(values: readonly unknown[], positions: readonly number[]): boolean {
-    let level = this.#root;
-    const last = this.#depth - 1;
-    const keys = this.partKeys;
-    for (let i = 0; i < last; i++) {
-      const next = level.get((keys[i] as (v: unknown) => MapKey)(values[positions[i] as number])) as Level<V> | undefined;
-      if (next === undefined) return false;
-      level = next;
-    }
-    const deleted = level.delete((keys[last] as (v: unknown) => MapKey)(values[positions[last] as number]));
+    const deleted = this.#last(values, positions, false)?.delete(this.#part(values, positions, this.#depth - 1)) === true;
     if (deleted) this.#size--;
     return deleted;
+  }
+
+  /** The map key of key column `i`. */
+  #part(values: readonly unknown[], positions: readonly number[], i: number): MapKey {
+    return (this.partKeys[i] as (v: unknown) => MapKey)(values[positions[i] as number]);
+  }
+
+  /** The innermost level holding the key's last part (made on the way with `create`). */
+  #last(values: readonly unknown[], positions: readonly number[], create: boolean): Level<V> | undefined {
+    let level = this.#root;
+    for (let i = 0; i < this.#depth - 1; i++) {
+      const part = this.#part(values, positions, i);
+      let next = level.get(part) as Level<V> | undefined;
+      if (next === undefined) {
+        if (!create) return undefined;
+        level.set(part, (next = new Map()));
+      }
+      level = next;
+    }
+    return level;
   }
 
   *values(): IterableIterator<V> {
