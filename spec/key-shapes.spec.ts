@@ -269,3 +269,17 @@ describe('primary keys of every shape: one workflow, the same statements', () =>
     });
   }
 });
+
+describe('key types (checked by the compiler: `npm run typecheck` fails if these stop holding)', () => {
+  it('KeyOf and KeyInput follow the key of each shape', () => {
+    const compositeKey: KeyOf<typeof District> = [1, 2];
+    const fromObject: KeyInput<typeof District> = { wId: 1, dId: 2 };
+    const sequenceKey: KeyOf<typeof IdentityParent> = 5n;
+    const textKey: KeyOf<typeof Currency> = 'EUR';
+    // @ts-expect-error a composite key is a tuple, not one value
+    const wrong: KeyOf<typeof District> = 1;
+    // @ts-expect-error a text key takes text
+    const wrongText: KeyInput<typeof Currency> = 1;
+    expect([compositeKey, fromObject, sequenceKey, textKey, wrong, wrongText]).to.have.length(6);
+  });
+});
