@@ -62,17 +62,17 @@ describe('entity cache: rows of cached entities shared between sessions (partial
     const rows = db.cache.rowsOf('rate', { ttlMs: 60_000, maxEntries: 10 });
     const old = [7n, 'OLD', '1.000000', null];
     let ticket = rows.beginRead();
-    const keyOf = Rate.meta.key.cacheKeyOfRow;
-    rows.invalidate(['7']); // a commit lands while the read is in flight
+    const keyOf = Rate.meta.key.mapKeyOfRow;
+    rows.invalidate([7]); // a commit lands while the read is in flight
     rows.put(ticket, [old], keyOf);
-    expect(rows.get('7')).to.equal(undefined);
+    expect(rows.get(7)).to.equal(undefined);
     ticket = rows.beginRead();
     rows.invalidate('all');
     rows.put(ticket, [old], keyOf);
-    expect(rows.get('7')).to.equal(undefined);
+    expect(rows.get(7)).to.equal(undefined);
     ticket = rows.beginRead();
     rows.put(ticket, [old], keyOf); // no invalidation meanwhile: stored
-    expect(rows.get(Rate.meta.key.cacheKeyOf(7n))).to.deep.equal(old);
+    expect(rows.get(Rate.meta.key.mapKeyOf(7n))).to.deep.equal(old);
     rows.invalidate('all');
   });
 

@@ -53,7 +53,7 @@ export type { TierLogger } from './cache/logging-tier.js';
 export type { InvalidationMessage } from './cache/invalidation-message.js';
 export { tableTag } from './cache/table-tag.js';
 export { cached, type CachedOptions } from './cache/cached-decorator.js';
-export type { EntityRowCache } from './cache/entity-row-cache.js';
+export type { EntityRowCache, RowCacheSettings, RowKey } from './cache/entity-row-cache.js';
 
 export { cellarModule, type CellarModuleOptions } from './di/cellar-module.js';
 export { apiOf, CellarTokens } from './di/tokens.js';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { SqlParamError } from '../../src/index.js';
+import { col, defineEntity, SqlParamError } from '../../src/index.js';
 import { normalizeDecimal } from '../../src/schema/decimal-text.js';
 import { EntityRegistry } from '../../src/schema/entity-registry.js';
 import { ChangeTracker } from '../../src/session/change-tracker.js';
@@ -91,6 +91,28 @@ describe('pure logic (no database)', () => {
     it('refuses what it does not know, naming it', () => {
       expect(() => parseTierConfig('memory:lots')).to.throw(/memory:lots/);
       expect(() => parseTierConfig('s3://bucket')).to.throw(/s3:\/\/bucket/);
+    });
+  });
+
+  describe('keys', () => {
+    const shapes = [
+      { entity: defineEntity({ name: 'KInt8', columns: { id: col.id(), v: col.int() } }), values: [[1n, 0], [9007199254740993n, 0]] },
+      { entity: defineEntity({ name: 'KNum', columns: { id: col.id({ mode: 'number' }), v: col.int() } }), values: [[7, 0]] },
+      { entity: defineEntity({ name: 'KText', primaryKey: 'code', columns: { code: col.text(), v: col.int() } }), values: [['12', 0], ['EUR', 0]] },
+      { entity: defineEntity({ name: 'KInt', primaryKey: 'n', columns: { n: col.int(), v: col.int() } }), values: [[-3, 0]] },
+      { entity: defineEntity({ name: 'KBool', primaryKey: 'b', columns: { b: col.bool(), v: col.int() } }), values: [[false, 0]] },
+      { entity: defineEntity({ name: 'KPair', primaryKey: ['a', 'b'], columns: { a: col.int(), b: col.text() } }), values: [[1, 'x'], [1, 'x\u0001y']] },
+    ];
+    it('a row key survives the text of an invalidation message, for every key kind', () => {
+      for (const { entity, values } of shapes) {
+        const { key } = entity.meta;
+        for (const row of values) expect(key.mapKeyOfText(key.cacheKeyOfRow(row)), `${entity.name} ${String(row)}`).to.equal(key.mapKeyOfRow(row));
+      }
+    });
+    it('composite keys of different values never meet, and an id and its row agree', () => {
+      const { key } = (shapes[5] as (typeof shapes)[number]).entity.meta;
+      expect(key.mapKeyOfRow([1, '23'])).to.not.equal(key.mapKeyOfRow([12, '3'])); // NUL separates parts, and no text holds one
+      expect(key.mapKeyOf(key.normalize({ a: 1, b: 'x' }))).to.equal(key.mapKeyOfRow([1, 'x']));
     });
   });
 });

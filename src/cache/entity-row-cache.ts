@@ -1,29 +1,41 @@
 import { LRUCache } from 'lru-cache';
 
+/** A row's key in the row cache: the entity's map key (a safe int8 id as a number, text, a composite key's string). */
+export type RowKey = number | bigint | string | boolean;
+
+/** The settings of an entity's row cache: its size, TTL, and how keys named in invalidation messages (text) read back. */
+export interface RowCacheSettings {
+  readonly ttlMs: number;
+  readonly maxEntries: number;
+  /** The row key a message's text names (`String(key)` inverted); text as it is when absent. */
+  readonly keyFromText?: (text: string) => RowKey;
+}
+
 /**
- * Committed rows of one cached entity, by key (the entity's map key as a string: the same text in
- * every process, so invalidation messages name rows as they are stored), as value arrays in column order: what `load`, `find`
- * and `loadMany` consult between the transaction cache and the database.
+ * Committed rows of one cached entity, by key, as value arrays in column order: what `load`, `find`
+ * and `loadMany` consult between the transaction cache and the database. Keys are the entity's map
+ * keys (numbers for int8 ids: no key text is built on the hot path); invalidation messages name
+ * rows by `String(key)`, read back with the entity's `keyFromText`.
  *
  * Race rule: a reader takes a ticket (`beginRead`) before it asks the database and hands it back with
  * `put`; if the row (or the whole entity) was invalidated since the ticket was taken, the value it
  * read may be older than the commit that invalidated it, and is not stored.
  */
 export class EntityRowCache {
-  readonly #rows: LRUCache<string, readonly unknown[]>;
+  readonly #rows: LRUCache<RowKey, readonly unknown[]>;
   #clock = 0;
   #entityInvalidatedAt = 0;
-  readonly #invalidatedAt = new Map<string, number>();
+  readonly #invalidatedAt = new Map<RowKey, number>();
   #readers = 0;
   hits = 0;
   misses = 0;
 
   constructor(maxEntries: number, ttlMs: number) {
-    this.#rows = new LRUCache<string, readonly unknown[]>({ max: maxEntries, ttl: ttlMs });
+    this.#rows = new LRUCache<RowKey, readonly unknown[]>({ max: maxEntries, ttl: ttlMs });
   }
 
   /** A copy of the cached values (the caller's rop will own and change them), or undefined. */
-  get(key: string): unknown[] | undefined {
+  get(key: RowKey): unknown[] | undefined {
     const values = this.#rows.get(key);
     if (values === undefined) {
       this.misses++;
@@ -40,7 +52,7 @@ export class EntityRowCache {
   }
 
   /** Stores rows read under `ticket`, skipping any invalidated since; ends the read. */
-  put(ticket: number, rows: readonly (readonly unknown[])[], keyOf: (values: readonly unknown[]) => string): void {
+  put(ticket: number, rows: readonly (readonly unknown[])[], keyOf: (values: readonly unknown[]) => RowKey): void {
     try {
       if (this.#entityInvalidatedAt > ticket) return;
       for (const values of rows) {
@@ -59,7 +71,7 @@ export class EntityRowCache {
   }
 
   /** Drops rows (or every row) changed by a commit. */
-  invalidate(keys: readonly string[] | 'all'): void {
+  invalidate(keys: readonly RowKey[] | 'all'): void {
     const tick = ++this.#clock;
     if (keys === 'all') {
       this.#entityInvalidatedAt = tick;
@@ -79,28 +91,32 @@ export class EntityRowCache {
 
 /** The row caches of a shared cache, one per cached entity's table. */
 export class EntityRowCaches {
-  readonly #byTable = new Map<string, EntityRowCache>();
+  readonly #byTable = new Map<string, { readonly rows: EntityRowCache; readonly keyFromText: ((text: string) => RowKey) | undefined }>();
 
   /** The row cache of a table (made on first use with the entity's settings). */
-  of(table: string, settings: { readonly ttlMs: number; readonly maxEntries: number }): EntityRowCache {
-    let rows = this.#byTable.get(table);
-    if (!rows) this.#byTable.set(table, (rows = new EntityRowCache(settings.maxEntries, settings.ttlMs)));
-    return rows;
+  of(table: string, settings: RowCacheSettings): EntityRowCache {
+    let entry = this.#byTable.get(table);
+    if (!entry) this.#byTable.set(table, (entry = { rows: new EntityRowCache(settings.maxEntries, settings.ttlMs), keyFromText: settings.keyFromText }));
+    return entry.rows;
   }
 
+  /** Drops rows named by their keys' text (as messages carry them), or every row. */
   invalidate(table: string, keys: readonly string[] | 'all'): void {
-    this.#byTable.get(table)?.invalidate(keys);
+    const entry = this.#byTable.get(table);
+    if (!entry) return;
+    const read = entry.keyFromText;
+    entry.rows.invalidate(keys === 'all' || read === undefined ? keys : keys.map(read));
   }
 
   clear(): void {
-    for (const rows of this.#byTable.values()) rows.invalidate('all');
+    for (const { rows } of this.#byTable.values()) rows.invalidate('all');
   }
 
   stats(): { rowHits: number; rowMisses: number; rowEntries: number } {
     let rowHits = 0;
     let rowMisses = 0;
     let rowEntries = 0;
-    for (const r of this.#byTable.values()) {
+    for (const { rows: r } of this.#byTable.values()) {
       rowHits += r.hits;
       rowMisses += r.misses;
       rowEntries += r.size;

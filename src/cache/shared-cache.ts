@@ -1,7 +1,7 @@
 import { UsageError } from '../errors/usage-error.js';
 import type { CacheEvent, CacheStats } from './cache-stats.js';
 import { type CacheTier, keyTag } from './cache-tier.js';
-import { type EntityRowCache, EntityRowCaches } from './entity-row-cache.js';
+import { type EntityRowCache, EntityRowCaches, type RowCacheSettings } from './entity-row-cache.js';
 import { InvalidationClock } from './invalidation-clock.js';
 import { decodeInvalidation, type InvalidationMessage } from './invalidation-message.js';
 import { propagateInvalidation } from './invalidation-propagation.js';
@@ -172,11 +172,11 @@ export class SharedCache {
   }
 
   /** The row cache of a cached entity's table (made on first use with the entity's settings). */
-  rowsOf(table: string, settings: { readonly ttlMs: number; readonly maxEntries: number }): EntityRowCache {
+  rowsOf(table: string, settings: RowCacheSettings): EntityRowCache {
     return this.#rowCaches.of(table, settings);
   }
 
-  /** Drops cached rows of a table changed by a commit (all of them for `'all'`). */
+  /** Drops cached rows of a table changed by a commit, named by their keys' text (all of them for `'all'`). */
   invalidateRows(table: string, keys: readonly string[] | 'all'): void {
     this.#rowCaches.invalidate(table, keys);
     this.#onEvent?.({ type: 'invalidate', key: `rows:${table}` });

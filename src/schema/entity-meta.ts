@@ -6,6 +6,7 @@ import { createNormalizer } from './value-normalizer.js';
 
 export type { ColumnMeta } from './column-meta.js';
 import { KeyMeta } from './key-meta.js';
+import type { MapKey } from './keys.js';
 
 /** What metadata is built from: the parts of an entity definition it reads (see `EntityDefinition`). */
 export interface MetaSource {
@@ -72,7 +73,7 @@ export class EntityMeta {
   readonly parent: ParentMeta | undefined;
   readonly indexes: readonly IndexMeta[];
   /** The shared-cache setting, when the entity declares `cache`. */
-  readonly cache: { readonly ttlMs: number; readonly maxEntries: number } | undefined;
+  readonly cache: { readonly ttlMs: number; readonly maxEntries: number; readonly keyFromText: (text: string) => MapKey } | undefined;
   readonly #byField: ReadonlyMap<string, ColumnMeta>;
 
   readonly name: string;
@@ -113,7 +114,7 @@ export class EntityMeta {
       const fields = indexFields(index);
       return { name: indexName, fields, columnIndexes: fields.map((f) => this.#byField.get(f)?.index ?? -1), unique: 'unique' in index && index.unique === true };
     });
-    this.cache = cache && Object.freeze({ ttlMs: cache.ttlMs, maxEntries: cache.maxEntries ?? 10_000 });
+    this.cache = cache && Object.freeze({ ttlMs: cache.ttlMs, maxEntries: cache.maxEntries ?? 10_000, keyFromText: this.key.mapKeyOfText });
     Object.freeze(this);
   }
 

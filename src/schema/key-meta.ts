@@ -50,6 +50,7 @@ export class KeyMeta {
     const positions = columns.map((c) => c.index);
     const at = this.index;
     this.#primitive = columns.every((c) => c.type.primitiveKey);
+    this.mapKeyOfText = columns.length === 1 && first ? textReader(first.castType) : (text) => text;
     this.partKeys = columns.map((c) => (c.castType === 'int8' ? int8Key : c.type.primitiveKey ? asMapKey : singleMapKey));
     this.#tuplePositions = columns.map((_, i) => i);
     this.mapKeyOfRow =
@@ -106,13 +107,15 @@ export class KeyMeta {
 
 
 
-  /** The shared row cache's key of a row's values: its map key as text (the same in every process). */
+  /** A row's key as invalidation messages name it: its map key as text (the same in every process). */
   readonly cacheKeyOfRow = (values: readonly unknown[]): string => String(this.mapKeyOfRow(values));
 
-  /** The shared row cache's key of an id. */
-  cacheKeyOf(id: unknown): string {
-    return String(this.mapKeyOf(id));
-  }
+  /**
+   * The map key a message's text names ({@link cacheKeyOfRow} inverted): a number (or bigint) for
+   * the numeric kinds and timestamptz, a boolean for bool, the text itself otherwise (composite keys
+   * included, whose map key is text).
+   */
+  readonly mapKeyOfText: (text: string) => MapKey;
 
   /** The key columns' values of an id, in key order. */
   valuesOf(id: unknown): readonly unknown[] {
@@ -155,3 +158,20 @@ function joinedKey(values: readonly unknown[], positions: readonly number[]): st
 
 const asMapKey = (value: unknown): MapKey => value as MapKey;
 const int8Key = (value: unknown): MapKey => (typeof value === 'bigint' ? bigintKey(value) : (value as number));
+
+function textReader(castType: string): (text: string) => MapKey {
+  switch (castType) {
+    case 'int8':
+      return (text) => (/^-?\d+$/.test(text) ? bigintKey(BigInt(text)) : text);
+    case 'int4':
+    case 'int2':
+    case 'float4':
+    case 'float8':
+    case 'timestamptz':
+      return Number;
+    case 'bool':
+      return (text) => text === 'true';
+    default:
+      return (text) => text;
+  }
+}

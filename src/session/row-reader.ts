@@ -55,7 +55,7 @@ export class RowReader {
       this.counters.cacheHits++;
       return row;
     }
-    const values = meta.cache ? this.#rowCache(meta)?.get(meta.key.cacheKeyOf(id)) : undefined;
+    const values = meta.cache ? this.#rowCache(meta)?.get(meta.key.mapKeyOf(id)) : undefined;
     if (!values) return undefined;
     this.counters.cacheHits++;
     this.tx.assertUsable();
@@ -74,7 +74,7 @@ export class RowReader {
     const hits: unknown[][] = [];
     const rest: unknown[] = [];
     for (const id of ids) {
-      const cached = rowCache.get(meta.key.cacheKeyOf(id));
+      const cached = rowCache.get(meta.key.mapKeyOf(id));
       if (cached) hits.push(cached);
       else rest.push(id);
     }
@@ -98,7 +98,7 @@ export class RowReader {
       rowCache.endRead();
       throw e;
     }
-    rowCache.put(ticket, rows, meta.key.cacheKeyOfRow);
+    rowCache.put(ticket, rows, meta.key.mapKeyOfRow);
     return rows;
   }
 
