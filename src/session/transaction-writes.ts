@@ -34,7 +34,7 @@ export class TransactionWrites {
 
   /** Whether the transaction wrote the table (any table, when none is named). */
   has(table?: string): boolean {
-    return this.#unknown || (table === undefined ? this.#tables.size > 0 : this.#tables.has(table));
+    return this.#unknown || (this.#tables.size > 0 && (table === undefined || this.#tables.has(table)));
   }
 
   /** What a commit must invalidate: the tables written, or `'all'` after raw SQL. */
