@@ -1,12 +1,13 @@
 // The public entry point: everything a user may import, named explicitly.
 
 export { Database, type DatabaseOptions, type SessionOptions, type TransactionOptions } from './api/database.js';
-export type { RetryOptions } from './api/transaction-retry.js';
+export type { RetryCondition, RetryEvent, RetryOptions } from './api/transaction-retry.js';
 export { Session, type SqlParams, type SelectOptions } from './api/session.js';
 export { ObjectQuery, type SortDirection, type NullsOrder } from './api/object-query.js';
 export type { WhereFilters, FilterOperators } from './api/where-filters.js';
 export { TxIndex, type IndexKeyInput, type IndexKeyPart } from './api/tx-index.js';
 export { UniqueTxIndex } from './api/unique-tx-index.js';
+export type { LockMode, LockOptions } from './session/row-lock.js';
 export type { StreamOptions } from './api/row-stream.js';
 export { EntityApi, type SessionSource } from './api/entity-api.js';
 export type { HasUnitOfWork } from './api/session-internals.js';
@@ -89,6 +90,7 @@ export {
   ConstraintViolationError,
   DeadlockError,
   SerializationFailureError,
+  LockNotAvailableError,
   LockTimeoutError,
   StatementTimeoutError,
   ConnectionLostError,

@@ -13,7 +13,7 @@ import { Account, Doc, DocLine, Lot } from '../support/model.js';
 /** Pure logic, tested alone (no database), as MikroORM tests its commit-order calculator. */
 describe('pure logic (no database)', () => {
   describe('flush planning', () => {
-    const owner: RowOwner = { scope: undefined as unknown as RowScope, setValue: () => undefined, assertUsable: () => undefined };
+    const owner: RowOwner = { scope: undefined as unknown as RowScope, setValue: () => undefined, incrementValue: () => undefined, assertUsable: () => undefined };
     const scope = new RowScope(owner);
     const registry = new EntityRegistry([Lot, DocLine, Doc, Account]);
     const row = (meta: typeof Doc.meta, id: bigint, status: RowStatus, dirty?: number[]): RowState => {

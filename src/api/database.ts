@@ -22,7 +22,7 @@ import { RopObject } from './rop.js';
 import { preloadRows } from './preload-rows.js';
 import { unitOfWorkOf } from './session-internals.js';
 import { Session } from './session.js';
-import { backoffMs, DEFAULT_RETRY, isTransient, type RetryOptions } from './transaction-retry.js';
+import { type RetryOptions, retryPolicy, withRetries } from './transaction-retry.js';
 
 /** Options of {@link Database.open}. */
 export interface DatabaseOptions {
@@ -95,8 +95,9 @@ export interface SessionOptions extends BeginOptions {
 export interface TransactionOptions extends SessionOptions {
   /**
    * Rerun `fn` in a fresh session (empty cache) when it fails with a serialization failure (40001)
-   * or a deadlock (40P01), with jittered exponential backoff. `true` means the defaults (5 attempts).
-   * Other errors are never retried. `fn` must be safe to run again: no side effects outside the database.
+   * or a deadlock (40P01) — or what `on` names — with jittered exponential backoff. `true` means the
+   * defaults (5 attempts). Other errors are never retried; the error that ends the call carries
+   * `attempts`. `fn` must be safe to run again: no side effects outside the database.
    */
   readonly retry?: boolean | RetryOptions;
 }
@@ -225,24 +226,10 @@ export class Database {
    */
   async transaction<T>(fn: (session: Session) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     const { retry, ...sessionOptions } = options;
-    const policy = retry ? { ...DEFAULT_RETRY, ...(retry === true ? {} : retry) } : undefined;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.#once(fn, sessionOptions);
-      } catch (e) {
-        if (!policy || attempt >= policy.attempts || !isTransient(e)) throw e;
-        const delayMs = backoffMs(attempt, policy);
-        const { log } = this.#telemetry;
-        if (log.enabled('warn')) {
-          const { code, sqlState } = e as { code?: string; sqlState?: string };
-          log.write('warn', { event: 'retry', attempt, delayMs, code, sqlState }, `cellar: transaction attempt ${attempt} failed with ${code ?? 'an error'}; retrying`);
-        }
-        await new Promise((resolve) => setTimeout(resolve, delayMs));
-      }
-    }
+    return withRetries(retryPolicy(retry), this.#telemetry.log, (attempt) => this.#once(fn, attempt === 1 ? sessionOptions : { ...sessionOptions, retriesBefore: attempt - 1 }));
   }
 
-  async #once<T>(fn: (session: Session) => Promise<T>, options: SessionOptions): Promise<T> {
+  async #once<T>(fn: (session: Session) => Promise<T>, options: SessionOptions & { readonly retriesBefore?: number }): Promise<T> {
     const session = await this.session(options);
     try {
       // The transaction's span is the active one while fn runs: spans the user starts in fn hang below it.

@@ -6,9 +6,11 @@ import type { ColumnMeta, EntityMeta } from '../schema/entity-meta.js';
 import type { CacheIndex } from '../session/cache-index.js';
 import { isLive, type RowState } from '../session/row-state.js';
 import type { UnitOfWork } from '../session/unit-of-work.js';
+import type { LockOptions } from '../session/row-lock.js';
 import { showKey } from '../errors/show-key.js';
 import { sameValue } from '../schema/keys.js';
-import { asRop, asRops, type Rop, rowOf } from './rop.js';
+import { lockedRows, rowsByKeys } from './keyed-reads.js';
+import { asRop, asRops, asRopsOrUndefined, type Rop, rowOf } from './rop.js';
 import { type HasUnitOfWork, unitOfWorkOf } from './session-internals.js';
 import { TxIndex } from './tx-index.js';
 import { UniqueTxIndex } from './unique-tx-index.js';
@@ -106,12 +108,23 @@ export class EntityApi<E extends AnyEntity> {
   /**
    * The row with this id: from the transaction cache when present (no statement), otherwise one
    * SELECT. Throws `NOT_FOUND` when there is none (or it was deleted in this session).
+   *
+   * With `{ lock }` the row is always read and locked (`SELECT … FOR UPDATE`, one statement) and its
+   * values are the database's as of the lock, unless this session had changed it already; `noWait`
+   * fails with `LOCK_NOT_AVAILABLE` when another transaction holds it, `skipLocked` makes a held row
+   * `NOT_FOUND` (use `find` to get undefined instead).
+   *
+   * @example
+   * ```ts
+   * const counter = await s.api(Counter).load(1n, { lock: 'update' }); // SELECT … FOR UPDATE OF t
+   * counter.set('n', counter.get('n') + 1);
+   * ```
    */
-  load(id: KeyInput<E>): Promise<Rop<E>> {
+  load(id: KeyInput<E>, options?: LockOptions): Promise<Rop<E>> {
     // A bigint or text needs no normalizing to be looked up: a hit is the row (a miss takes the checked path).
-    const hit = (typeof id === 'bigint' || typeof id === 'string') && this.meta.idIndex >= 0 ? this.#cachedHit(id) : undefined;
+    const hit = options === undefined && (typeof id === 'bigint' || typeof id === 'string') && this.meta.idIndex >= 0 ? this.#cachedHit(id) : undefined;
     if (hit) return Promise.resolve(hit); // the cached paths: no statement, no chained promise
-    return this.find(id).then((row) => row ?? Promise.reject(new NotFoundError(this.meta.name, this.#id(id))));
+    return this.find(id, options).then((row) => row ?? Promise.reject(new NotFoundError(this.meta.name, this.#id(id))));
   }
 
   /** The row from the transaction cache or the shared row cache, without a statement; never throws (the slow path reports errors). */
@@ -123,11 +136,12 @@ export class EntityApi<E extends AnyEntity> {
     }
   }
 
-  /** Like {@link load}, but undefined when the row does not exist. */
-  find(id: KeyInput<E>): Promise<Rop<E> | undefined> {
+  /** Like {@link load}, but undefined when the row does not exist (or, with `skipLocked`, another transaction holds it). */
+  find(id: KeyInput<E>, options?: LockOptions): Promise<Rop<E> | undefined> {
     try {
       const key = this.#id(id);
       const { rows } = this.unitOfWork;
+      if (options) return rows.lockedByIds(this.meta, [key], options).then((locked) => asRop<E>(locked[0]));
       const cached = rows.identity(this.meta).get(key);
       if (cached !== undefined) {
         rows.countHits();
@@ -142,43 +156,25 @@ export class EntityApi<E extends AnyEntity> {
   /**
    * Many rows by id in one statement (`= ANY($1)`) for those not cached yet, in the order given.
    * Throws `NOT_FOUND` for the first id that does not exist; see {@link findMany} for a lenient form.
+   *
+   * With `{ lock }` every row is read and locked in one statement, in key order whatever the order
+   * given (two sessions locking overlapping sets queue instead of deadlocking). With `skipLocked`
+   * the rows other transactions hold are left out of the result instead of failing the call.
    */
-  async loadMany(ids: readonly KeyInput<E>[]): Promise<Rop<E>[]> {
-    const rows = await this.findMany(ids);
+  async loadMany(ids: readonly KeyInput<E>[], options?: LockOptions): Promise<Rop<E>[]> {
+    const rows = await this.findMany(ids, options);
+    if (options?.skipLocked) return rows.filter((r): r is Rop<E> => r !== undefined);
     const missing = rows.findIndex((r) => r === undefined);
     if (missing >= 0) throw new NotFoundError(this.meta.name, this.#id(ids[missing]));
     return rows as Rop<E>[];
   }
 
-  /** Many rows by id in one statement, undefined where a row does not exist. */
-  async findMany(ids: readonly KeyInput<E>[]): Promise<(Rop<E> | undefined)[]> {
+  /** Many rows by id in one statement, undefined where a row does not exist (or, with `skipLocked`, is held by another transaction). */
+  async findMany(ids: readonly KeyInput<E>[], options?: LockOptions): Promise<(Rop<E> | undefined)[]> {
     const { rows: reader } = this.unitOfWork;
-    const meta = this.meta;
-    const cached = reader.identity(meta);
-    const found = new Array<Rop<E> | undefined>(ids.length);
     // Every id is checked before anything is sent: a bad one fails the call, not the statement.
     const keys = ids.map((id) => this.#id(id));
-    const missing: unknown[] = [];
-    const missingAt: number[] = [];
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i];
-      const row = cached.get(key);
-      if (row === undefined) {
-        missing.push(key);
-        missingAt.push(i);
-      } else if (isLive(row)) found[i] = asRop<E>(row);
-    }
-    if (missing.length < ids.length) reader.countHits(ids.length - missing.length);
-    if (missing.length > 0) {
-      const rows = await reader.byIds(meta, missing);
-      // The index scan usually returns rows in the order asked; then no lookup is needed to place them.
-      let inOrder = rows.length === missing.length;
-      for (let j = 0; inOrder && j < rows.length; j++) inOrder = holdsKey(meta, (rows[j] as RowState).values, missing[j]);
-      for (let j = 0; j < missingAt.length; j++) {
-        found[missingAt[j] as number] = asRop<E>(inOrder ? rows[j] : reader.cached(meta, missing[j]));
-      }
-    }
-    return found;
+    return asRopsOrUndefined<E>(await (options ? lockedRows(reader, this.meta, keys, options) : rowsByKeys(reader, this.meta, keys)));
   }
 
   /**
@@ -228,6 +224,26 @@ export class EntityApi<E extends AnyEntity> {
   }
 
   /**
+   * Adds `delta` to a number field now, in one statement (`UPDATE … SET f = f + $delta … RETURNING
+   * f`), and returns the new value: the counter pattern (next document number, stock on hand) without
+   * a lock held until flush and without losing concurrent increments. A pending `increment` of the
+   * field is folded in; an unflushed `set()` of it is a `USAGE` error (flush first). For a row
+   * inserted in this session nothing is sent.
+   *
+   * @example
+   * ```ts
+   * const next = await s.api(District).incrementAndGet(district, 'dNextOId', 1); // the value after the increment
+   * ```
+   */
+  async incrementAndGet<K extends WritableField<E>>(rop: Rop<E>, field: K, delta: FieldInput<E, K>): Promise<FieldValue<E, K>> {
+    const row = rowOf(rop);
+    if (row.meta !== this.meta) throw UsageError.wrongEntity('incrementAndGet', this.meta.name, row.meta.name);
+    const column = this.meta.field(field);
+    if (!column) throw ValidationError.unknownField(this.meta.name, field);
+    return (await this.unitOfWork.changes.incrementNow(row, column.index, delta)) as FieldValue<E, K>;
+  }
+
+  /**
    * Deletes rows, and with them the children of every collection declared `onDelete: 'cascade'`. Marks
    * them at once, like `set()` (no statement): the rows and every child held in the session are
    * deleted now; children only in the database are found at the next flush, which deletes them all,
@@ -261,13 +277,4 @@ export class EntityApi<E extends AnyEntity> {
   #id(id: unknown): unknown {
     return this.meta.key.normalize(id);
   }
-}
-
-/** Whether a row's values hold this (normalized) id: compared in place, with no key built. */
-function holdsKey(meta: EntityMeta, values: readonly unknown[], id: unknown): boolean {
-  const at = meta.idIndex;
-  if (at >= 0) return values[at] === id;
-  const columns = meta.key.columns;
-  for (let k = 0; k < columns.length; k++) if (values[(columns[k] as ColumnMeta).index] !== (id as readonly unknown[])[k]) return false;
-  return true;
 }

@@ -6,6 +6,7 @@ import { encodeParam } from '../sql/param-encoding.js';
 import { loadOrder } from '../session/collection-loader.js';
 import { statementsFor } from '../session/entity-statements.js';
 import type { RowState } from '../session/row-state.js';
+import { lockClause, type LockMode } from '../session/row-lock.js';
 import type { UnitOfWork } from '../session/unit-of-work.js';
 import type { RememberOptions } from '../cache/shared-cache.js';
 import { tableTag } from '../cache/table-tag.js';
@@ -28,6 +29,8 @@ interface QueryState {
   readonly limit?: number;
   readonly offset?: number;
   readonly batchIn: readonly EntityBase[];
+  /** The locking clause (` FOR UPDATE OF t …`), checked when `lock()` was called. */
+  readonly lock?: string;
 }
 
 /**
@@ -116,7 +119,20 @@ export class ObjectQuery<E extends AnyEntity> {
    * Cached rows enter the transaction cache like read ones (in-session changes still win).
    */
   remember(options: RememberOptions): ObjectQuery<E> {
+    if (this.#state.lock) throw new UsageError('a locked query always reads the database: remove remember() or lock()');
     return this.#with({ remember: options });
+  }
+
+  /**
+   * Lock the matching rows (`FOR UPDATE OF t` …) until the transaction ends. A locked query always
+   * reads the database (it cannot be `remember`ed) and merges like a refresh: clean cached rows take
+   * the values read under the lock. With `skipLocked`, rows other transactions hold are left out —
+   * the queue-worker pattern (`.orderBy('id').limit(10).lock('update', { skipLocked: true })`).
+   * Children loaded by `batchIn` are not locked. `count()` takes no lock.
+   */
+  lock(mode: LockMode, options: { readonly skipLocked?: boolean; readonly noWait?: boolean } = {}): ObjectQuery<E> {
+    if (this.#state.remember) throw new UsageError('a locked query always reads the database: remove remember() or lock()');
+    return this.#with({ lock: lockClause(this.entity.meta.name, { lock: mode, ...options }) });
   }
 
   /** The matching rows, as rops of the transaction cache. */
@@ -146,7 +162,7 @@ export class ObjectQuery<E extends AnyEntity> {
   async #rows(uow: UnitOfWork, text: string, values: unknown[]): Promise<RowState[]> {
     const { meta } = this.entity;
     const remember = this.#state.remember;
-    if (!remember) return uow.rows.where(meta, text, values);
+    if (!remember) return uow.rows.where(meta, text, values, this.#state.lock ? 'refresh' : 'keep');
     const key = `oquery:${meta.table}:${text}:${encodeValue(values)}`;
     const options = { ...remember, tags: [tableTag(meta.table), ...(remember.tags ?? [])] };
     const selectRows = `${statementsFor(meta).selectFrom} WHERE ${text}`;
@@ -174,6 +190,7 @@ export class ObjectQuery<E extends AnyEntity> {
       if (sort.length > 0) tail += ` ORDER BY ${sort.join(', ')}`;
       if (limit !== undefined) tail += ` LIMIT ${limit}`;
       if (offset !== undefined) tail += ` OFFSET ${offset}`;
+      if (this.#state.lock) tail += this.#state.lock;
     }
     const compiled = compileNamedSql(prefix + tail);
     return { text: compiled.text, values: bindNamedParams(compiled, this.#state.params, encodeParam) };

@@ -27,6 +27,14 @@ export interface Rop<E extends AnyEntity = AnyEntity> {
   get<K extends FieldOf<E>>(field: K): FieldValue<E, K>;
   /** Changes a field: validated now (`VALIDATION`, nothing changed on failure), written at the next flush. */
   set<K extends WritableField<E>>(field: K, value: FieldInput<E, K>): this;
+  /**
+   * Adds `delta` to a number field (int, int2, bigint, decimal — exactly —, float4, float8). The rop
+   * reads the sum at once; the flush writes `SET f = f + delta` (batched with the other updates of
+   * the same columns) and the rop then holds the database's value, so increments of concurrent
+   * transactions add up instead of overwriting each other. `VALIDATION` for another kind, a null
+   * field, or a sum the column cannot hold.
+   */
+  increment<K extends WritableField<E>>(field: K, delta: FieldInput<E, K>): this;
   /** False once the row is deleted in this session (or was never persisted and then deleted). */
   exists(): boolean;
   /** Whether the row was inserted in this session and not yet flushed. */
@@ -43,6 +51,11 @@ export function rowOf(rop: Rop): RowState {
 /** The rops of rows the session made (every cached row is a rop). */
 export function asRops<E extends AnyEntity>(rows: readonly RowState[]): Rop<E>[] {
   return rows as unknown as Rop<E>[];
+}
+
+/** The rops of rows the session made, undefined kept where there is no row. */
+export function asRopsOrUndefined<E extends AnyEntity>(rows: readonly (RowState | undefined)[]): (Rop<E> | undefined)[] {
+  return rows as unknown as (Rop<E> | undefined)[];
 }
 
 /** The rop of a row the session made, or undefined. */
@@ -74,6 +87,12 @@ export class RopObject<E extends AnyEntity = AnyEntity> extends RowState impleme
   /** Changes a field: validated now (`VALIDATION`, nothing changed on failure), written at the next flush. */
   set<K extends WritableField<E>>(field: K, value: FieldInput<E, K>): this {
     this.owner.setValue(this, columnOf(this, field).index, value);
+    return this;
+  }
+
+  /** Adds `delta` to a number field, written `SET f = f + delta` at the next flush (see {@link Rop.increment}). */
+  increment<K extends WritableField<E>>(field: K, delta: FieldInput<E, K>): this {
+    this.owner.incrementValue(this, columnOf(this, field).index, delta);
     return this;
   }
 

@@ -4,6 +4,7 @@ import type { ColumnMeta, EntityMeta, IndexMeta } from '../schema/entity-meta.js
 import type { CacheIndex } from '../session/cache-index.js';
 import type { RowScope } from '../session/row-state.js';
 import type { UnitOfWork } from '../session/unit-of-work.js';
+import type { LockOptions } from '../session/row-lock.js';
 import { asRops, type Rop } from './rop.js';
 
 /** One value of an index key. */
@@ -39,11 +40,15 @@ export class TxIndex<E extends AnyEntity> {
     this.#unitOfWork = unitOfWork;
   }
 
-  /** Rows with this key: read once per key, then served from the cache and kept in step with the session. */
-  byKey(key: IndexKeyInput): Promise<Rop<E>[]> {
+  /**
+   * Rows with this key: read once per key, then served from the cache and kept in step with the
+   * session. With `{ lock }` they are always read and locked in key order (see `EntityApi.load`).
+   */
+  byKey(key: IndexKeyInput, options?: LockOptions): Promise<Rop<E>[]> {
     try {
       const index = this.#index();
       const values = this.#normalize(key);
+      if (options) return this.#unitOfWork().collections.rowsByKey(index, values, true, options) as unknown as Promise<Rop<E>[]>;
       // The cached path (the common one once keys are loaded) answers without an async frame.
       const cached = index.liveIfLoaded(index.keyOf(values));
       if (cached) {

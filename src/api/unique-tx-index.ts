@@ -1,5 +1,6 @@
 import type { AnyEntity } from '../schema/entity.js';
 import type { Rop } from './rop.js';
+import type { LockOptions } from '../session/row-lock.js';
 import type { IndexKeyInput, TxIndex } from './tx-index.js';
 
 /**
@@ -15,9 +16,9 @@ export class UniqueTxIndex<E extends AnyEntity> {
   /** @internal Get indexes with `api.index(name)`. */
   constructor(private readonly index: TxIndex<E>) {}
 
-  /** The row with this key, or undefined: read once per key, then served from the cache. */
-  async byKey(key: IndexKeyInput): Promise<Rop<E> | undefined> {
-    return (await this.index.byKey(key))[0];
+  /** The row with this key, or undefined: read once per key, then served from the cache (with `{ lock }`: read and locked). */
+  async byKey(key: IndexKeyInput, options?: LockOptions): Promise<Rop<E> | undefined> {
+    return (await this.index.byKey(key, options))[0];
   }
 
   /** The row with this key, always read (one statement) and merged with the session's changes. */

@@ -7,6 +7,7 @@ import {
   type DbErrorFields,
   DeadlockError,
   ForeignKeyViolationError,
+  LockNotAvailableError,
   LockTimeoutError,
   NotNullViolationError,
   SerializationFailureError,
@@ -23,7 +24,7 @@ const BY_SQLSTATE: Readonly<Record<string, DbErrorClass>> = {
   '23514': CheckViolationError,
   '40P01': DeadlockError,
   '40001': SerializationFailureError,
-  '55P03': LockTimeoutError,
+  '55P03': LockNotAvailableError,
   '57014': StatementTimeoutError,
   '57P01': ConnectionLostError,
   '57P02': ConnectionLostError,
@@ -54,7 +55,9 @@ export function toCellarError(error: unknown, context: { entity?: string; ids?: 
     (sqlState?.startsWith('08') ?? false) ||
     (e.code !== undefined && SOCKET_CODES.has(e.code)) ||
     /Connection terminated|connection is closed|Client has encountered a connection error|not queryable/i.test(e.message ?? '');
-  const Class = (sqlState && BY_SQLSTATE[sqlState]) || (lost ? ConnectionLostError : sqlState?.startsWith('23') ? ConstraintViolationError : DbError);
+  // 55P03 is both a NOWAIT refusal and an expired lock_timeout; only the message tells them apart.
+  const timedOut = sqlState === '55P03' && /lock timeout/i.test(e.message ?? '');
+  const Class = (timedOut && LockTimeoutError) || (sqlState && BY_SQLSTATE[sqlState]) || (lost ? ConnectionLostError : sqlState?.startsWith('23') ? ConstraintViolationError : DbError);
   const fields: DbErrorFields = {
     sqlState,
     constraint: e.constraint,

@@ -24,6 +24,7 @@ export type CellarErrorCode =
   | 'CHECK_VIOLATION'
   | 'DEADLOCK'
   | 'SERIALIZATION_FAILURE'
+  | 'LOCK_NOT_AVAILABLE'
   | 'LOCK_TIMEOUT'
   | 'STATEMENT_TIMEOUT'
   | 'CONNECTION_LOST'
@@ -44,6 +45,12 @@ export type CellarErrorCode =
 export abstract class CellarError extends Error {
   /** Stable machine-readable code; see {@link CellarErrorCode}. */
   abstract readonly code: CellarErrorCode;
+
+  /**
+   * How many times `db.transaction` ran the transaction before giving up with this error (set when
+   * the call had a `retry` policy; 1 when the failure was not one to retry).
+   */
+  attempts?: number;
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);

@@ -87,8 +87,17 @@ export class SerializationFailureError extends DbError {
   }
 }
 
-/** 55P03: `lock_timeout` expired while waiting for a lock. */
-export class LockTimeoutError extends DbError {
+/**
+ * 55P03: a lock could not be taken — a `noWait` lock found the row held by another transaction.
+ * Nothing waited; the transaction is aborted: roll back, then try again later or take other rows
+ * (`skipLocked`).
+ */
+export class LockNotAvailableError extends DbError {
+  override readonly code: CellarErrorCode = 'LOCK_NOT_AVAILABLE';
+}
+
+/** 55P03 after waiting: `lock_timeout` expired while waiting for a lock. */
+export class LockTimeoutError extends LockNotAvailableError {
   override readonly code = 'LOCK_TIMEOUT' as const;
 }
 

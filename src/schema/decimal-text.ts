@@ -52,3 +52,26 @@ export function normalizeDecimal(text: string, precision?: number, scale?: numbe
 function truncate(text: string): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
+
+/** The exact sum of two canonical decimal texts (`'10.50' + '-0.125'` → `'10.375'`), scale the larger of the two. */
+export function addDecimals(a: string, b: string): string {
+  const scale = Math.max(scaleOf(a), scaleOf(b));
+  const sum = scaled(a, scale) + scaled(b, scale);
+  const negative = sum < 0n;
+  const digits = (negative ? -sum : sum).toString().padStart(scale + 1, '0');
+  const whole = digits.slice(0, digits.length - scale);
+  return `${negative ? '-' : ''}${whole}${scale > 0 ? `.${digits.slice(digits.length - scale)}` : ''}`;
+}
+
+function scaleOf(text: string): number {
+  const point = text.indexOf('.');
+  return point < 0 ? 0 : text.length - point - 1;
+}
+
+/** A canonical decimal text as an integer of `scale` decimals (`'1.5'`, 3 → 1500n). */
+function scaled(text: string, scale: number): bigint {
+  const [whole = '0', fraction = ''] = text.split('.');
+  const negative = whole.startsWith('-');
+  const magnitude = BigInt(`${negative ? whole.slice(1) : whole}${fraction.padEnd(scale, '0')}`);
+  return negative ? -magnitude : magnitude;
+}

@@ -8,6 +8,11 @@ import type { RowState } from './row-state.js';
  */
 export class ChangeTracker {
   readonly #pending = new Map<EntityMeta, RowState[]>();
+  /**
+   * Pending increments (`rop.increment`) of loaded rows: per row, column index → the delta summed so
+   * far, written as `SET f = f + delta`. A side table, not a slot on every row: few rows have one.
+   */
+  readonly increments = new Map<RowState, Map<number, unknown>>();
 
   /** Registers a row that became new, dirty or deleted. */
   track(row: RowState): void {
@@ -24,5 +29,6 @@ export class ChangeTracker {
   /** Forgets every row (after a flush wrote them, or when the cache is cleared). */
   clear(): void {
     this.#pending.clear();
+    this.increments.clear();
   }
 }

@@ -9,6 +9,7 @@ import { statementsFor } from './entity-statements.js';
 import type { IndexKey } from '../schema/keys.js';
 import type { MergeMode } from './row-materializer.js';
 import type { RowReader } from './row-reader.js';
+import { lockClause, type LockOptions } from './row-lock.js';
 import { type RowState, RowStatus } from './row-state.js';
 
 
@@ -27,21 +28,29 @@ export class CollectionLoader {
     private readonly rows: RowReader,
   ) {}
 
-  /** The live rows of one key of an index: cached when loaded, else one statement. */
-  async rowsByKey(index: CacheIndex, keyValues: readonly unknown[], refresh: boolean): Promise<RowState[]> {
+  /**
+   * The live rows of one key of an index: cached when loaded, else one statement. With `lock` the key
+   * is always read, its rows locked in key order, and merged as with `refresh`.
+   */
+  async rowsByKey(index: CacheIndex, keyValues: readonly unknown[], refresh: boolean, lock?: LockOptions): Promise<RowState[]> {
     const key = index.keyOf(keyValues);
+    if (lock) refresh = true;
     const cached = refresh ? undefined : index.liveIfLoaded(key);
     if (cached) {
       this.rows.countHits();
       return cached;
     }
-    const where = statementsFor(index.meta).whereKey(index.columns.map((c) => index.meta.columns[c] as ColumnMeta));
+    let where = statementsFor(index.meta).whereKey(index.columns.map((c) => index.meta.columns[c] as ColumnMeta));
+    if (lock) where += lockClause(index.meta.name, lock);
     const fromDb = await this.rows.where(index.meta, where, keyValues.map(encodeParam), refresh ? 'refresh' : 'keep');
-    index.markLoaded(key);
+    // Rows skipped as locked by others are not in the cache index: the key is not complete there.
+    if (!lock?.skipLocked) index.markLoaded(key);
     const live = index.live(key);
     if (!refresh) return live;
-    // A clean row the database no longer files under this key was moved or deleted by someone else.
     const returned = new Set(fromDb);
+    // Under a lock, only rows the statement locked (and this session's new ones) are the caller's.
+    if (lock) return live.filter((row) => returned.has(row) || row.status === RowStatus.New);
+    // A clean row the database no longer files under this key was moved or deleted by someone else.
     return live.filter((row) => returned.has(row) || row.status === RowStatus.New || row.dirty !== null);
   }
 

@@ -9,6 +9,18 @@ export function columnArray(column: ColumnMeta, rows: readonly RowState[]): stri
   return arrayOf(rows, column.index, elementEncoder(column));
 }
 
+/** The PostgreSQL array literal of canonical values of one column (deltas of an increment). */
+export function valuesArray(column: ColumnMeta, values: readonly unknown[]): string {
+  const encode = elementEncoder(column);
+  let out = '{';
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (i > 0) out += ',';
+    out += v === null || v === undefined ? 'NULL' : encode(v as never);
+  }
+  return `${out}}`;
+}
+
 /** The array literals of the rows' keys: one per key column (`$1`, `$2` … of the key-taking statements). */
 export function keyArrays(meta: EntityMeta, rows: readonly RowState[]): string[] {
   const columns = meta.key.columns;

@@ -39,3 +39,18 @@ export function dirtyIndexes(dirty: DirtyColumns): number[] {
   for (let i = 0; i < BITMASK_COLUMNS; i++) if (dirty & (1 << i)) out.push(i);
   return out;
 }
+
+/** Whether column `index` is among the changed ones. */
+export function isDirty(dirty: DirtyColumns, index: number): boolean {
+  return typeof dirty === 'number' ? (dirty & (1 << index)) !== 0 : dirty.includes(index);
+}
+
+/** `dirty` without column `index`; null when no column is left. */
+export function withoutDirtyColumn(dirty: DirtyColumns, index: number): DirtyColumns | null {
+  if (typeof dirty === 'number') {
+    const left = dirty & ~(1 << index);
+    return left === 0 ? null : left;
+  }
+  const left = dirty.filter((i) => i !== index);
+  return left.length === 0 ? null : left;
+}

@@ -109,34 +109,64 @@ export class EntityStatements {
 
   /**
    * `UPDATE … FROM unnest(…)` writing only `columns`. With a version column it also bumps the version
-   * (checked against the old one) and is wrapped to return the ids it did not update.
+   * (checked against the old one) and is wrapped to return the ids it did not update. Columns in
+   * `incremented` are written `f = t.f + delta` and the statement returns each updated row's key and
+   * their new values (rows it does not return did not match: vanished, or a stale version).
    */
-  update(columns: readonly number[]): string {
-    const signature = columns.join(',');
+  update(columns: readonly number[], incremented: readonly number[] = []): string {
+    const signature = incremented.length > 0 ? `${columns.join(',')}+${incremented.join(',')}` : columns.join(',');
     let sql = this.#updates.get(signature);
     if (sql) return sql;
     const { meta } = this;
     const cols = columns.map((i) => meta.columns[i] as ColumnMeta);
     const keyCols = meta.key.columns;
     const k = keyCols.length;
-    const sets = cols.map((c, i) => `${q(c.column)} = u.c${i}`);
+    const sets = cols.map((c, i) => (incremented.includes(c.index) ? `${q(c.column)} = t.${q(c.column)} + u.c${i}` : `${q(c.column)} = u.c${i}`));
     const arrays = [...keyCols.map((c, i) => `$${i + 1}::${c.castType}[]`), ...cols.map((c, i) => `$${i + k + 1}::${c.castType}[]`)];
     const names = [...keyCols.map((_, i) => `k${i}`), ...cols.map((_, i) => `c${i}`)];
     let where = keyCols.map((c, i) => `t.${q(c.column)} = u.k${i}`).join(' AND ');
-    if (meta.versionIndex >= 0) {
-      const version = q((meta.columns[meta.versionIndex] as ColumnMeta).column);
+    const returning = keyCols.map((c, i) => `t.${q(c.column)} AS k${i}`).join(', ');
+    const version = meta.versionIndex >= 0 ? q((meta.columns[meta.versionIndex] as ColumnMeta).column) : undefined;
+    if (version) {
       sets.push(`${version} = t.${version} + 1`);
       arrays.push(`$${cols.length + k + 1}::int4[]`);
       names.push('v');
       where += ` AND t.${version} = u.v`;
-      const returning = keyCols.map((c, i) => `t.${q(c.column)} AS k${i}`).join(', ');
+    }
+    const update = `UPDATE ${this.table} t SET ${sets.join(', ')} FROM unnest(${arrays.join(', ')}) AS u(${names.join(', ')}) WHERE ${where}`;
+    if (incremented.length > 0) {
+      sql = `${update} RETURNING ${returning}, ${incremented.map((i) => `t.${q((meta.columns[i] as ColumnMeta).column)}`).join(', ')}`;
+    } else if (version) {
       const match = keyCols.map((_, i) => `w.k${i} = u.k${i}`).join(' AND ');
       // A versioned update returns the keys it did not update (normally none), as deletes do.
       sql =
         `WITH u AS (SELECT * FROM unnest(${arrays.join(', ')}) AS u(${names.join(', ')})), ` +
         `w AS (UPDATE ${this.table} t SET ${sets.join(', ')} FROM u WHERE ${where} RETURNING ${returning}) ` +
         `SELECT ${keyCols.map((_, i) => `u.k${i}`).join(', ')} FROM u WHERE NOT EXISTS (SELECT 1 FROM w WHERE ${match})`;
-    } else sql = `UPDATE ${this.table} t SET ${sets.join(', ')} FROM unnest(${arrays.join(', ')}) AS u(${names.join(', ')}) WHERE ${where}`;
+    } else sql = update;
+    this.#updates.set(signature, sql);
+    return sql;
+  }
+
+  /**
+   * One row's increment now (`incrementAndGet`): `$1…$k` the key, then the deltas of `incremented`
+   * (and the expected version last, when there is one); returns the new values.
+   */
+  incrementNow(incremented: readonly number[]): string {
+    const signature = `now:${incremented.join(',')}`;
+    let sql = this.#updates.get(signature);
+    if (sql) return sql;
+    const { meta } = this;
+    const keyCols = meta.key.columns;
+    const cols = incremented.map((i) => meta.columns[i] as ColumnMeta);
+    const sets = cols.map((c, i) => `${q(c.column)} = t.${q(c.column)} + $${keyCols.length + i + 1}::${c.castType}`);
+    let where = keyCols.map((c, i) => `t.${q(c.column)} = $${i + 1}::${c.castType}`).join(' AND ');
+    if (meta.versionIndex >= 0) {
+      const version = q((meta.columns[meta.versionIndex] as ColumnMeta).column);
+      sets.push(`${version} = t.${version} + 1`);
+      where += ` AND t.${version} = $${keyCols.length + cols.length + 1}::int4`;
+    }
+    sql = `UPDATE ${this.table} t SET ${sets.join(', ')} WHERE ${where} RETURNING ${cols.map((c) => `t.${q(c.column)}`).join(', ')}`;
     this.#updates.set(signature, sql);
     return sql;
   }

@@ -5,6 +5,8 @@ import type { ChangeTracker } from './change-tracker.js';
 import { dirtyIndexes, dirtyKey } from './dirty-columns.js';
 import { type RowState, RowStatus } from './row-state.js';
 
+const NONE: number[] = [];
+
 /** One batched write: a kind of change to one entity, for rows sorted by id. */
 export interface WriteOperation {
   readonly kind: 'insert' | 'update' | 'delete';
@@ -13,6 +15,8 @@ export interface WriteOperation {
   readonly rows: readonly RowState[];
   /** For updates: the changed column indexes, shared by every row of the operation. */
   readonly columns: readonly number[];
+  /** For updates: those of `columns` written as `f = f + delta` (`rop.increment`), ascending; read back after the write. */
+  readonly incremented: readonly number[];
 }
 
 /**
@@ -27,20 +31,23 @@ export function planFlush(tracker: ChangeTracker, registry: EntityRegistry): Wri
   for (const meta of registry.writeOrder) {
     const newRows: RowState[] = [];
     const deletedRows: RowState[] = [];
-    const byColumns = new Map<number | string, { columns: number[]; rows: RowState[] }>();
+    const byColumns = new Map<number | string, { columns: number[]; incremented: number[]; rows: RowState[] }>();
+    const { increments } = tracker;
     for (const row of tracker.rowsOf(meta)) {
       if (row.status === RowStatus.New) newRows.push(row);
       else if (row.status === RowStatus.Deleted) deletedRows.push(row);
       else if (row.status === RowStatus.Loaded && row.dirty !== null) {
-        const key = dirtyKey(row.dirty);
+        // Rows share a statement when they change the same columns the same way (set or incremented).
+        const incremented = increments.size > 0 ? [...(increments.get(row)?.keys() ?? [])].sort((a, b) => a - b) : NONE;
+        const key = incremented.length > 0 ? `${dirtyKey(row.dirty)}+${incremented.join(',')}` : dirtyKey(row.dirty);
         const group = byColumns.get(key);
         if (group) group.rows.push(row);
-        else byColumns.set(key, { columns: dirtyIndexes(row.dirty), rows: [row] });
+        else byColumns.set(key, { columns: dirtyIndexes(row.dirty), incremented, rows: [row] });
       }
     }
-    if (newRows.length > 0) inserts.push({ kind: 'insert', meta, rows: sortById(newRows), columns: [] });
-    for (const { columns, rows } of byColumns.values()) updates.push({ kind: 'update', meta, rows: sortById(rows), columns });
-    if (deletedRows.length > 0) deletes.push({ kind: 'delete', meta, rows: sortById(deletedRows), columns: [] });
+    if (newRows.length > 0) inserts.push({ kind: 'insert', meta, rows: sortById(newRows), columns: NONE, incremented: NONE });
+    for (const { columns, incremented, rows } of byColumns.values()) updates.push({ kind: 'update', meta, rows: sortById(rows), columns, incremented });
+    if (deletedRows.length > 0) deletes.push({ kind: 'delete', meta, rows: sortById(deletedRows), columns: NONE, incremented: NONE });
   }
   return [...inserts, ...updates, ...deletes.reverse()];
 }

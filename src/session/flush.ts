@@ -1,6 +1,6 @@
 import type { EntityRegistry } from '../schema/entity-registry.js';
 import type { CollectionLoader } from './collection-loader.js';
-import { FlushWriter } from './flush-writer.js';
+import { FlushWriter, type ReadBack } from './flush-writer.js';
 import { planFlush } from './flush-planner.js';
 import type { RowWriter } from './row-writer.js';
 import type { SessionCounters } from './session-stats.js';
@@ -35,12 +35,14 @@ export class Flush {
     if (plan.length === 0) return;
     const started = performance.now();
     const rows = plan.reduce((n, op) => n + op.rows.length, 0);
+    let readBack: ReadBack[];
     try {
-      await this.tx.run((c) => tracedFlush(c, this.tx.telemetry, this.tx.spanContext, rows, () => this.#writer.execute(plan, c)));
+      readBack = await this.tx.run((c) => tracedFlush(c, this.tx.telemetry, this.tx.spanContext, rows, () => this.#writer.execute(plan, c, this.changes.tracker.increments)));
     } catch (e) {
       this.tx.abort(e);
       throw e;
     }
+    for (const { row, columnIndex, value } of readBack) this.changes.storeReturned(row, columnIndex, value);
     const writes = this.tx.writes;
     for (const op of plan) {
       writes.wrote(op.meta.table);

@@ -4,6 +4,7 @@ import type { CacheIndex } from './cache-index.js';
 import { keyArraysOfIds } from './column-arrays.js';
 import { statementsFor } from './entity-statements.js';
 import type { MergeMode, RowMaterializer } from './row-materializer.js';
+import { lockClause, type LockOptions } from './row-lock.js';
 import { isLive, type RowState } from './row-state.js';
 import type { SessionCounters } from './session-stats.js';
 import type { IdentityMap, TransactionCache } from './transaction-cache.js';
@@ -83,6 +84,18 @@ export class RowReader {
     if (rest.length === 0) return fromCache;
     const rows = await this.readThrough(meta, rowCache, byIds, keyArraysOfIds(meta, rest));
     return [...fromCache, ...this.materialize(meta, rows)];
+  }
+
+  /**
+   * Rows by id, locked (`FOR UPDATE` …): always read from the database — never from a cache, whose
+   * copy may predate the lock — and merged like a refresh (clean cached rows take the locked values,
+   * rows changed in the session keep theirs). Locks are taken in key order, so sessions locking
+   * overlapping sets queue instead of deadlocking. Returns the rows in key order.
+   */
+  lockedByIds(meta: EntityMeta, ids: readonly unknown[], lock: LockOptions): Promise<RowState[]> {
+    const statements = statementsFor(meta);
+    const where = `${statements.whereIdIn} ORDER BY ${statements.keyOrder}${lockClause(meta.name, lock)}`;
+    return this.where(meta, where, keyArraysOfIds(meta, ids), 'refresh');
   }
 
   /**

@@ -27,6 +27,8 @@ export interface RowOwner {
   readonly scope: RowScope;
   /** Validates, stores and tracks a change of one column. */
   setValue(row: RowState, columnIndex: number, value: unknown): void;
+  /** Validates and tracks an increment of a number column (`SET f = f + delta` at flush). */
+  incrementValue(row: RowState, columnIndex: number, delta: unknown): void;
   /** Throws unless the session accepts calls (not aborted, not closed). */
   assertUsable(): void;
 }

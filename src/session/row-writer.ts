@@ -5,7 +5,10 @@ import type { ColumnMeta, EntityMeta } from '../schema/entity-meta.js';
 import type { EntityRegistry } from '../schema/entity-registry.js';
 import type { CellCounter } from './cell-counter.js';
 import { ChangeTracker } from './change-tracker.js';
-import { withDirtyColumn } from './dirty-columns.js';
+import { isDirty, withDirtyColumn, withoutDirtyColumn } from './dirty-columns.js';
+import { encodeParam } from '../sql/param-encoding.js';
+import { OptimisticLockError } from '../errors/optimistic-lock-error.js';
+import { statementsFor } from './entity-statements.js';
 import { IdAllocator } from './id-allocator.js';
 import { NO_COLUMNS } from './new-row-values.js';
 import { RowInserter } from './row-inserter.js';
@@ -64,6 +67,87 @@ export class RowWriter implements RowOwner {
 
   /** {@link RowOwner.setValue}: validates, stores, and marks the column dirty. */
   setValue(row: RowState, columnIndex: number, value: unknown): void {
+    const column = this.#writable(row, columnIndex);
+    const normalized = column.normalize(value);
+    // A value set outright replaces a pending increment of the column: the flush writes it as it is.
+    if (this.tracker.increments.size > 0) this.tracker.increments.get(row)?.delete(columnIndex);
+    const old = row.values[columnIndex];
+    if (old === normalized || (old instanceof Date && normalized instanceof Date && old.getTime() === normalized.getTime())) return;
+    this.#store(row, columnIndex, normalized, old);
+  }
+
+  /**
+   * {@link RowOwner.incrementValue}: the rop reads old + delta at once; a loaded row's flush writes
+   * `SET f = f + delta` (the database's value then read back), so concurrent increments never lose
+   * one. On a row inserted in the session, or a column already set outright, it is a plain change.
+   */
+  incrementValue(row: RowState, columnIndex: number, delta: unknown): void {
+    const column = this.#writable(row, columnIndex);
+    const add = column.type.add;
+    if (add === undefined) throw ValidationError.badValue(row.meta.name, column.field, `is a ${column.type.kind} column; increment takes int, int2, bigint, decimal, float4 and float8 fields`);
+    if (delta === null || delta === undefined) throw ValidationError.badValue(row.meta.name, column.field, 'increment needs a delta, got ' + String(delta));
+    const step = column.normalize(delta);
+    const old = row.values[columnIndex];
+    if (old === null || old === undefined) throw ValidationError.badValue(row.meta.name, column.field, 'is null, and null + delta is null; set a value first');
+    const sum = column.normalize(add(old, step)); // range and precision checked before anything changes
+    const pending = this.tracker.increments.get(row);
+    const absolute = row.status === RowStatus.New || (row.dirty !== null && isDirty(row.dirty, columnIndex) && !pending?.has(columnIndex));
+    if (!absolute) {
+      const before = pending?.get(columnIndex);
+      const total = before === undefined ? step : column.normalize(add(before, step));
+      if (pending) pending.set(columnIndex, total);
+      else this.tracker.increments.set(row, new Map([[columnIndex, total]]));
+    }
+    if (sum !== old) this.#store(row, columnIndex, sum, old);
+    else if (!absolute && row.status === RowStatus.Loaded) this.#markDirty(row, columnIndex); // + 0 still reads the database's value back
+  }
+
+  /**
+   * `incrementAndGet`: the increment written now, in one statement (`UPDATE … SET f = f + $d …
+   * RETURNING f`), with any pending increment of the column folded in; the row then holds and the call
+   * returns the database's new value. A row inserted in this session only changes in memory.
+   */
+  async incrementNow(row: RowState, columnIndex: number, delta: unknown): Promise<unknown> {
+    if (row.status === RowStatus.New) {
+      this.incrementValue(row, columnIndex, delta);
+      return row.values[columnIndex];
+    }
+    const column = this.#writable(row, columnIndex);
+    const add = column.type.add;
+    if (add === undefined || delta === null || delta === undefined) {
+      this.incrementValue(row, columnIndex, delta); // throws the same VALIDATION as increment()
+      return row.values[columnIndex];
+    }
+    const pending = this.tracker.increments.get(row);
+    if (row.dirty !== null && isDirty(row.dirty, columnIndex) && !pending?.has(columnIndex)) {
+      throw new UsageError(`${row.meta.name}.${column.field} has an unflushed set(); flush before incrementAndGet, or use increment()`);
+    }
+    const step = column.normalize(delta);
+    const before = pending?.get(columnIndex);
+    const total = before === undefined ? step : column.normalize(add(before, step));
+    column.normalize(add(row.values[columnIndex], step)); // the sum must fit the column before anything is sent
+    const meta = row.meta;
+    const params = [...meta.key.columns.map((c) => encodeParam(row.values[c.index])), encodeParam(total)];
+    if (meta.versionIndex >= 0) params.push(row.values[meta.versionIndex]);
+    const context = { entity: meta.name, table: meta.table, operation: 'UPDATE', ids: () => [row.id] };
+    const result = await this.tx.run((c) => c.queryArrays(statementsFor(meta).incrementNow([columnIndex]), params, context));
+    const returned = result.rows[0];
+    if (returned === undefined) throw new OptimisticLockError(meta.name, [row.id]);
+    this.tx.writes.wrote(meta.table);
+    if (meta.cache) this.tx.writes.changedRows(meta.table, [meta.key.cacheKeyOfRow(row.values)]);
+    if (meta.versionIndex >= 0) row.values[meta.versionIndex] = (row.values[meta.versionIndex] as number) + 1;
+    if (pending) {
+      pending.delete(columnIndex);
+      if (pending.size === 0) this.tracker.increments.delete(row);
+    }
+    // The column is written now: it is no longer pending (other changes of the row still are).
+    if (row.dirty !== null) row.dirty = withoutDirtyColumn(row.dirty, columnIndex);
+    this.storeReturned(row, columnIndex, column.type.fromDriver(returned[0], column.spec));
+    return row.values[columnIndex];
+  }
+
+  /** The column, once the row may change there (`VALIDATION` / `USAGE` / `DETACHED` otherwise). */
+  #writable(row: RowState, columnIndex: number): ColumnMeta {
     this.tx.assertUsable();
     this.assertAttached(row);
     const column = row.meta.columns[columnIndex] as ColumnMeta;
@@ -71,16 +155,27 @@ export class RowWriter implements RowOwner {
     if (column.type.generated) throw ValidationError.badValue(row.meta.name, column.field, 'is generated by cellar and cannot be set');
     if (row.status !== RowStatus.New && row.meta.key.keyless) throw UsageError.keyless(row.meta.name, 'changed once written');
     if (row.meta.key.covers(columnIndex)) throw ValidationError.badValue(row.meta.name, column.field, 'is part of the primary key, which cannot change; insert a new row and delete this one');
-    const normalized = column.normalize(value);
-    const old = row.values[columnIndex];
-    if (old === normalized || (old instanceof Date && normalized instanceof Date && old.getTime() === normalized.getTime())) return;
-    row.values[columnIndex] = normalized;
+    return column;
+  }
+
+  #store(row: RowState, columnIndex: number, value: unknown, old: unknown): void {
+    row.values[columnIndex] = value;
     this.cache.valueChanged(row, columnIndex, old);
-    if (row.status === RowStatus.Loaded) {
-      // A clean row becomes pending here, once: it is tracked at its first change only.
-      if (row.dirty === null) this.tracker.track(row);
-      row.dirty = withDirtyColumn(row.dirty, columnIndex, row.meta.columns.length);
-    }
+    if (row.status === RowStatus.Loaded) this.#markDirty(row, columnIndex);
+  }
+
+  #markDirty(row: RowState, columnIndex: number): void {
+    // A clean row becomes pending here, once: it is tracked at its first change only.
+    if (row.dirty === null) this.tracker.track(row);
+    row.dirty = withDirtyColumn(row.dirty, columnIndex, row.meta.columns.length);
+  }
+
+  /** A value the database returned for a written row (an incremented column read back): stored as clean. */
+  storeReturned(row: RowState, columnIndex: number, value: unknown): void {
+    const old = row.values[columnIndex];
+    if (old === value) return;
+    row.values[columnIndex] = value;
+    this.cache.valueChanged(row, columnIndex, old);
   }
 
   /**

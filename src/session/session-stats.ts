@@ -18,6 +18,8 @@ export interface SessionStats {
   readonly flushTimeMs: number;
   /** Commits that succeeded but whose after-commit work (shared-cache invalidation) failed; each is logged at warn. */
   readonly afterCommitFailures: number;
+  /** Attempts of the same `db.transaction` call that failed and were retried before this session began (0 on the first run). */
+  readonly retries: number;
 }
 
 /** The mutable counters behind {@link SessionStats}. */
@@ -28,6 +30,7 @@ export class SessionCounters {
   flushes = 0;
   flushTimeMs = 0;
   afterCommitFailures = 0;
+  retries = 0;
   /** Statements of connections this session already released. */
   statementsBefore = 0;
 }

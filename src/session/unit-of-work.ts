@@ -23,6 +23,8 @@ export interface UnitOfWorkOptions extends BeginOptions, TransactionHooks {
   readonly queryTimeoutMs?: number;
   /** The database's logger and tracing. */
   readonly telemetry?: Telemetry;
+  /** Attempts of the same `db.transaction` that failed before this session (its `stats.retries`). */
+  readonly retriesBefore?: number;
 }
 
 /**
@@ -48,6 +50,7 @@ export class UnitOfWork {
     options: UnitOfWorkOptions = {},
   ) {
     const cache = new TransactionCache();
+    this.#counters.retries = options.retriesBefore ?? 0;
     this.#cells = new CellCounter(options.cellLimit ?? LIMITS.cellLimit);
     this.tx = new TransactionControl(pool, options, options.telemetry ?? noTelemetry, this.#counters);
     this.changes = new RowWriter(registry, cache, this.#cells, this.tx, createRow);
@@ -68,6 +71,7 @@ export class UnitOfWork {
       flushes: c.flushes,
       flushTimeMs: c.flushTimeMs,
       afterCommitFailures: c.afterCommitFailures,
+      retries: c.retries,
     };
   }
 

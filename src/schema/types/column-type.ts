@@ -29,6 +29,11 @@ export interface ColumnType {
   fromDriver(value: unknown, spec: AnyColumnSpec): unknown;
   /** A canonical value as a DDL literal (a column DEFAULT). */
   ddlLiteral(value: unknown): string;
+  /**
+   * The sum of two canonical values of a number kind (exact for integers and decimals), for
+   * `rop.increment`; absent for kinds that cannot be incremented. The caller normalizes the result.
+   */
+  add?(a: unknown, b: unknown): unknown;
   /** What goes in a single parameter for a canonical value (default: the driver's encoding of it). */
   toParam?(value: unknown): unknown;
   /** Problems with the spec's options that the definition schema cannot see. */
@@ -65,4 +70,9 @@ export function describe(v: unknown): string {
 /** The text form a number or bigint has in SQL and in array literals (digits, sign, '.', 'e'). */
 export function plainText(value: unknown): string {
   return String(value);
+}
+
+/** `add` of the number kinds held as JavaScript numbers or bigints (both operands of one kind). */
+export function addNumbers(a: unknown, b: unknown): unknown {
+  return typeof a === 'bigint' || typeof b === 'bigint' ? BigInt(a as bigint) + BigInt(b as bigint) : (a as number) + (b as number);
 }

@@ -1,5 +1,5 @@
 import { makeSpec, type AnyColumnSpec, type ColumnOptions, type SpecOf } from '../column-spec.js';
-import { normalizeDecimal } from '../decimal-text.js';
+import { addDecimals, normalizeDecimal } from '../decimal-text.js';
 import { type ColumnType, describe, type Fail, plainText } from './column-type.js';
 
 /** Accepted for numeric columns: a decimal string, a bigint, a finite number, or a decimal object (Big, Decimal…). */
@@ -49,6 +49,7 @@ export const decimalType = {
   arrayElement: plainText, // canonical decimals are digits, sign and '.': safe unquoted
   fromDriver: (v) => (typeof v === 'string' ? v : String(v)),
   ddlLiteral: plainText,
+  add: (a, b) => addDecimals(a as string, b as string),
   optionProblems: (spec) => (spec.scale !== undefined && (spec.precision === undefined || spec.scale > spec.precision) ? ['scale needs a precision at least as large'] : []),
   factory: <const O extends DecimalOptions = object>(options?: O): SpecOf<O, string, DecimalInput> => makeSpec('decimal', options),
 } satisfies ColumnType & { factory: unknown };

@@ -1,5 +1,5 @@
 import { makeSpec, type ColumnOptions, type SpecOf } from '../column-spec.js';
-import { type ColumnType, describe, plainText } from './column-type.js';
+import { addNumbers, type ColumnType, describe, plainText } from './column-type.js';
 import { numberFromDriver } from './integers.js';
 
 /** `col.float8()`: `float8` (double precision), as a finite `number`. */
@@ -13,6 +13,7 @@ export const float8Type = {
   arrayElement: plainText,
   fromDriver: numberFromDriver,
   ddlLiteral: plainText,
+  add: addNumbers,
   factory: <const O extends ColumnOptions<number> = object>(options?: O): SpecOf<O, number> => makeSpec('float8', options),
 } satisfies ColumnType & { factory: unknown };
 
@@ -45,5 +46,6 @@ export const float4Type = {
   arrayElement: plainText,
   fromDriver: numberFromDriver,
   ddlLiteral: plainText,
+  add: addNumbers,
   factory: <const O extends ColumnOptions<number> = object>(options?: O): SpecOf<O, number> => makeSpec('float4', options),
 } satisfies ColumnType & { factory: unknown };

@@ -1,5 +1,5 @@
 import { makeSpec, type ColumnOptions, type SpecOf } from '../column-spec.js';
-import { type ColumnType, plainText } from './column-type.js';
+import { addNumbers, type ColumnType, plainText } from './column-type.js';
 import { numberFromDriver, toSmallInt } from './integers.js';
 
 /** `col.int2()`: `int2` (smallint), as `number` within ±32,767. */
@@ -13,5 +13,6 @@ export const int2Type = {
   arrayElement: plainText,
   fromDriver: numberFromDriver,
   ddlLiteral: plainText,
+  add: addNumbers,
   factory: <const O extends ColumnOptions<number> = object>(options?: O): SpecOf<O, number> => makeSpec('int2', options),
 } satisfies ColumnType & { factory: unknown };

@@ -1,5 +1,5 @@
 import { makeSpec, type AnyColumnSpec, type ColumnOptions, type ColumnSpec, type ReferenceTarget, type SpecOf } from '../column-spec.js';
-import { type ColumnType, describe, type Fail, plainText } from './column-type.js';
+import { addNumbers, type ColumnType, describe, type Fail, plainText } from './column-type.js';
 import { bigintFromDriver, toInt8 } from './integers.js';
 
 /** Accepted for int8 columns: a bigint, or a number that is a safe integer. */
@@ -89,6 +89,7 @@ export const refType = {
 /** `col.bigint()`: `int8`, as `bigint` in TypeScript (or `number` with `mode: 'number'`). */
 export const bigintType = {
   ...int8,
+  add: addNumbers,
   kind: 'bigint',
   options: ['mode'],
   factory: <const O extends Int8Options<bigint> = object>(options?: O): SpecOf<O, Int8Value<O>, BigintInput> => makeSpec('bigint', options),

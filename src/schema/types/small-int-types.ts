@@ -1,5 +1,5 @@
 import { makeSpec, type ColumnOptions, type ColumnSpec, type SpecOf } from '../column-spec.js';
-import { type ColumnType, plainText } from './column-type.js';
+import { addNumbers, type ColumnType, plainText } from './column-type.js';
 import { numberFromDriver, toSmallInt } from './integers.js';
 
 /** `col.int()`: `int4`, as `number`. */
@@ -13,6 +13,7 @@ export const intType = {
   arrayElement: plainText,
   fromDriver: numberFromDriver,
   ddlLiteral: plainText,
+  add: addNumbers,
   factory: <const O extends ColumnOptions<number> = object>(options?: O): SpecOf<O, number> => makeSpec('int', options),
 } satisfies ColumnType & { factory: unknown };
 
