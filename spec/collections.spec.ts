@@ -51,8 +51,8 @@ describe('collections: byParent and refreshByParent (DESIGN rules 1 and 2)', () 
       current[1]!.set('idDoc', otherDocId);
       expect(orders(await lines.byParent(doc!))).to.deep.equal([3, 4]);
       expect(orders(await lines.byParent(other!))).to.deep.equal([2]);
-      // the id block for the insert; nothing else until the flush
-      expect(s.stats.statements - before).to.equal(1);
+      // nothing until the flush: the insert's id comes from the Database's pool, filled by the fixture's inserts
+      expect(s.stats.statements - before).to.equal(0);
     });
   });
 

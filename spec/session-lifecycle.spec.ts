@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { CellLimitError, col, type Database, SessionClosedError, DbError } from '../src/index.js';
+import { CellLimitError, col, Database, SessionClosedError, DbError } from '../src/index.js';
 import { expectRejection } from './support/expect-rejection.js';
 import { Doc, DocLine, allEntities } from './support/model.js';
-import { countRows, openFreshDatabase, plainClient, StatementLog } from './support/test-database.js';
+import { countRows, databaseUrl, openFreshDatabase, plainClient, StatementLog } from './support/test-database.js';
 
 describe('session lifecycle, statement counting, cell limit, id pools', () => {
   let db: Database;
@@ -88,14 +88,39 @@ describe('session lifecycle, statement counting, cell limit, id pools', () => {
     await s.close();
   });
 
+  /** Another Database over the same tables: its id pools start empty (the pools are per Database). */
+  async function freshPools(): Promise<Database> {
+    return Database.open({ url: databaseUrl(), entities: allEntities, onStatement: log.listener });
+  }
+
   it('allocates ids in growing pooled blocks: 5,000 inserts cost a handful of statements', async () => {
-    const s = await db.session({ cellLimit: 1_000_000 });
+    const other = await freshPools();
+    const s = await other.session({ cellLimit: 1_000_000 });
     log.clear();
     for (let i = 0; i < 5000; i++) await s.api(Doc).insert({ docNumber: `id-${i}`, docDate: '2026-01-01' });
     const allocations = log.sql.filter((q) => q.includes('nextval'));
     expect(allocations.length).to.be.within(5, 7); // 1+2+4+8+16+32 blocks of 100 ids
     await s.rollback();
-    await s.close();
+    await other.close();
+  });
+
+  it('id pools belong to the Database: after the first, a transaction inserting three rows pays no id round trip', async () => {
+    const other = await freshPools();
+    try {
+      const statements: number[] = [];
+      for (let round = 0; round < 20; round++) {
+        await other.transaction(async (s) => {
+          for (let i = 0; i < 3; i++) await s.api(Doc).insert({ docNumber: `pool-${round}`, docDate: '2026-01-01' });
+          await s.flush();
+          statements.push(s.stats.statements);
+        });
+      }
+      // 20 × 3 ids: the first transaction reserves a block of 100, the others only insert.
+      expect(statements).to.deep.equal([2, ...new Array(19).fill(1)]);
+      expect(await countRows('doc', "doc_number like 'pool-%'")).to.equal(60);
+    } finally {
+      await other.close();
+    }
   });
 
   it('ids are unique across concurrent sessions', async () => {
@@ -114,7 +139,8 @@ describe('session lifecycle, statement counting, cell limit, id pools', () => {
   });
 
   it('session.stats reports statements, rows, flushes and flush time', async () => {
-    const s = await db.session();
+    const other = await freshPools();
+    const s = await other.session();
     const doc = await s.api(Doc).insert({ docNumber: 'stats', docDate: '2026-01-01' });
     await s.flush();
     doc.set('total', '3');
@@ -126,7 +152,7 @@ describe('session lifecycle, statement counting, cell limit, id pools', () => {
     expect(stats.flushTimeMs).to.be.greaterThan(0);
     expect(stats.statements).to.equal(4); // nextval, insert, update, select
     await s.rollback();
-    await s.close();
+    await other.close();
   });
 
   it('a failed statement leaves no backend idle in transaction once the session is closed', async () => {

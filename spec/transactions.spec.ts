@@ -1,7 +1,12 @@
 import { expect } from 'chai';
-import { col, CommitOutcomeUnknownError, ConnectionLostError, type Database, DeadlockError, DetachedError, SerializationFailureError, type Session, UniqueViolationError } from '../src/index.js';
+import { col, CommitOutcomeUnknownError, OptimisticLockError, ConnectionLostError, type Database, DeadlockError, DetachedError, SerializationFailureError, type Session, UniqueViolationError } from '../src/index.js';
 import { Account, Doc, allEntities } from './support/model.js';
-import { countRows, openFreshDatabase, plainClient } from './support/test-database.js';
+import { countRows, openFreshDatabase, plainClient, queryDb } from './support/test-database.js';
+
+/** Another transaction adds 10 to the account's balance (bumping its version), as a concurrent writer would. */
+async function queryDbUpdate(id: bigint): Promise<void> {
+  await queryDb('update account set balance = balance + 10, version = version + 1 where id = $1', [id]);
+}
 
 /** Resolves when `n` parties have arrived: forces two transactions to overlap. */
 function barrier(n: number): () => Promise<void> {
@@ -96,6 +101,53 @@ describe('safe transactions: retries, savepoints', () => {
       .catch((e: Error) => e);
     expect((error as Error).message).to.equal('business rule');
     expect(attempts).to.equal(1);
+  });
+
+  it('retries are seen and chosen: onRetry hears each with its SQLSTATE, stats.retries counts them, the last error carries attempts', async () => {
+    const events: { attempt: number; code: string; sqlState: string | undefined }[] = [];
+    const retriesSeen: number[] = [];
+    const error = await db
+      .transaction(
+        async (s) => {
+          retriesSeen.push(s.stats.retries);
+          await s.execute('select 1'); // a statement, so the transaction really ran
+          throw new SerializationFailureError('could not serialize access [40001]', { sqlState: '40001' }, undefined);
+        },
+        { retry: { attempts: 3, baseDelayMs: 1, onRetry: (e) => events.push({ attempt: e.attempt, code: e.code, sqlState: e.sqlState }) } },
+      )
+      .catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(SerializationFailureError);
+    expect((error as SerializationFailureError).attempts).to.equal(3);
+    expect(retriesSeen).to.deep.equal([0, 1, 2]);
+    expect(events).to.deep.equal([
+      { attempt: 1, code: 'SERIALIZATION_FAILURE', sqlState: '40001' },
+      { attempt: 2, code: 'SERIALIZATION_FAILURE', sqlState: '40001' },
+    ]);
+  });
+
+  it('OPTIMISTIC_LOCK is retried when asked (and only then): the rerun reads the new version and commits', async () => {
+    const id = await db.transaction(async (s) => (await s.api(Account).insert({ code: 'opt-retry', balance: '1' })).id);
+    const conflict = (on: ('optimisticLock' | 'serialization')[]) => {
+      let attempts = 0;
+      const done = db.transaction(
+        async (s) => {
+          const account = await s.api(Account).load(id);
+          if (++attempts === 1) await queryDbUpdate(id); // another transaction changes the row after our read
+          account.set('balance', String(Number(account.get('balance')) + 1));
+        },
+        { retry: { attempts: 3, baseDelayMs: 1, on } },
+      );
+      return done.then(
+        () => attempts,
+        (e: unknown) => e,
+      );
+    };
+    expect(await conflict(['optimisticLock'])).to.equal(2);
+    const refused = await conflict(['serialization']);
+    expect(refused).to.be.instanceOf(OptimisticLockError);
+    expect((refused as OptimisticLockError).attempts).to.equal(1);
+    const [row] = await queryDb<{ balance: string }>('select balance::text from account where id = $1', [id]);
+    expect(row?.balance).to.equal('22.00'); // 1 + 10 (other) + 1 (ours, retried) + 10 (other; ours refused)
   });
 
   it('a savepoint that fails leaves the outer transaction’s work intact', async () => {

@@ -16,6 +16,7 @@ import type { AnyEntity, EntityBase } from '../schema/entity.js';
 import { EntityRegistry } from '../schema/entity-registry.js';
 import { SharedCache, type SharedCacheOptions } from '../cache/shared-cache.js';
 import { UnitOfWork } from '../session/unit-of-work.js';
+import { IdAllocator } from '../session/id-allocator.js';
 import { CACHE_CHANNEL, CacheBroadcast } from './cache-broadcast.js';
 import { withCacheLogging } from './cache-logging.js';
 import { RopObject } from './rop.js';
@@ -133,6 +134,8 @@ export class Database {
   #ambientEnabled: boolean;
 
   readonly #telemetry: Telemetry;
+  /** Id pools shared by every session of this database. */
+  readonly #ids = new IdAllocator();
 
   private constructor(pool: ConnectionPool, registry: EntityRegistry, options: DatabaseOptions, telemetry: Telemetry) {
     this.#telemetry = telemetry;
@@ -140,7 +143,7 @@ export class Database {
     this.#registry = registry;
     this.#options = Object.freeze({ ...options });
     this.#ambientEnabled = options.ambientSession ?? false;
-    this.schema = new SchemaManager(pool, registry);
+    this.schema = new SchemaManager(pool, registry, () => this.#ids.reset());
     const cacheOptions = options.cache ?? {};
     // CELLAR_CACHE configures the tiers when the options name none (explicit options win).
     const fromEnv = cacheOptions.tiers === undefined && cacheOptions.redis === undefined && cacheOptions.file === undefined ? process.env['CELLAR_CACHE'] : undefined;
@@ -207,6 +210,7 @@ export class Database {
       onCommitted: this.#broadcast.committed,
       notifyOnCommit: this.#broadcast.listening ? { channel: CACHE_CHANNEL, payload: this.#broadcast.payload } : undefined,
       telemetry: this.#telemetry,
+      ids: this.#ids,
       ...options,
     });
     const session = new Session(uow, () => this.#open.delete(session));

@@ -18,11 +18,16 @@ import type { ConnectionPool } from './connection-pool.js';
 export class SchemaManager {
   readonly #pool: ConnectionPool;
   readonly #registry: EntityRegistry;
+  readonly #sequencesChanged: () => void;
 
-  /** @internal `db.schema` is made by `Database.open`. */
-  constructor(pool: ConnectionPool, registry: EntityRegistry) {
+  /**
+   * @internal `db.schema` is made by `Database.open`. `sequencesChanged` is called after a drop or
+   * create: ids reserved from the sequences before may no longer be free.
+   */
+  constructor(pool: ConnectionPool, registry: EntityRegistry, sequencesChanged: () => void = () => undefined) {
     this.#pool = pool;
     this.#registry = registry;
+    this.#sequencesChanged = sequencesChanged;
   }
 
   /** The DDL as one script, statements separated by `;`. */
@@ -49,6 +54,7 @@ export class SchemaManager {
       for (const e of options.indexExistingTables ? entities : created) for (const statement of e.indexes) await connection.query(statement);
       await connection.commit();
     });
+    this.#sequencesChanged();
   }
 
   /**
@@ -81,6 +87,7 @@ export class SchemaManager {
       ...tables.map((m) => `DROP TABLE IF EXISTS ${m.sqlTable} CASCADE`),
       ...tables.map((m) => `DROP SEQUENCE IF EXISTS ${m.sqlSequence} CASCADE`),
     ]);
+    this.#sequencesChanged();
   }
 
   async #runInTransaction(statements: readonly string[]): Promise<void> {

@@ -9,7 +9,7 @@ import { isDirty, withDirtyColumn, withoutDirtyColumn } from './dirty-columns.js
 import { encodeParam } from '../sql/param-encoding.js';
 import { OptimisticLockError } from '../errors/optimistic-lock-error.js';
 import { statementsFor } from './entity-statements.js';
-import { IdAllocator } from './id-allocator.js';
+import type { IdAllocator } from './id-allocator.js';
 import { NO_COLUMNS } from './new-row-values.js';
 import { RowInserter } from './row-inserter.js';
 import type { RowFactory } from './row-materializer.js';
@@ -36,8 +36,9 @@ export class RowWriter implements RowOwner {
     private readonly cells: CellCounter,
     private readonly tx: TransactionControl,
     createRow: RowFactory,
+    ids: IdAllocator,
   ) {
-    this.#inserter = new RowInserter(this, cache, this.tracker, cells, new IdAllocator(), createRow, (fn) => tx.run(fn));
+    this.#inserter = new RowInserter(this, cache, this.tracker, cells, ids, createRow, (fn) => tx.run(fn));
   }
 
   /** {@link RowOwner.scope}: replaced whenever the cache is cleared (a commit, rollback or `flush(true)`). */

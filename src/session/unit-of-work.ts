@@ -6,6 +6,7 @@ import type { EntityRegistry } from '../schema/entity-registry.js';
 import { CellCounter } from './cell-counter.js';
 import { CollectionLoader } from './collection-loader.js';
 import { Flush } from './flush.js';
+import { IdAllocator } from './id-allocator.js';
 import { RowMaterializer, type RowFactory } from './row-materializer.js';
 import { RowReader } from './row-reader.js';
 import { RowWriter } from './row-writer.js';
@@ -23,6 +24,8 @@ export interface UnitOfWorkOptions extends BeginOptions, TransactionHooks {
   readonly queryTimeoutMs?: number;
   /** The database's logger and tracing. */
   readonly telemetry?: Telemetry;
+  /** The database's id pools (shared by its sessions); a session of its own when absent. */
+  readonly ids?: IdAllocator;
   /** Attempts of the same `db.transaction` that failed before this session (its `stats.retries`). */
   readonly retriesBefore?: number;
 }
@@ -53,7 +56,7 @@ export class UnitOfWork {
     this.#counters.retries = options.retriesBefore ?? 0;
     this.#cells = new CellCounter(options.cellLimit ?? LIMITS.cellLimit);
     this.tx = new TransactionControl(pool, options, options.telemetry ?? noTelemetry, this.#counters);
-    this.changes = new RowWriter(registry, cache, this.#cells, this.tx, createRow);
+    this.changes = new RowWriter(registry, cache, this.#cells, this.tx, createRow, options.ids ?? new IdAllocator());
     this.rows = new RowReader(cache, new RowMaterializer(this.changes, cache, this.#cells, this.#counters, createRow), this.tx, this.#counters);
     this.collections = new CollectionLoader(registry, this.rows);
     this.#flush = new Flush(registry, this.changes, this.collections, this.tx, this.#counters, options.writeChunkSize ?? LIMITS.writeChunkRows);
