@@ -41,6 +41,12 @@ export interface DatabaseOptions {
   /** Rows per flush statement (default 50,000). */
   readonly writeChunkSize?: number;
   /**
+   * Write the inserts and updates of a small flush (up to 1,000 rows) in one statement — each entity's
+   * write a part of one `WITH …` — so a short transaction pays one round trip for all of them
+   * (default true). Deletes, and larger flushes, go one statement per entity and chunk either way.
+   */
+  readonly combineWrites?: boolean;
+  /**
    * Server-side limit for every statement of every transaction, in ms (`SET LOCAL statement_timeout`
    * in the BEGIN round trip): a slower statement fails with `STATEMENT_TIMEOUT`. Default: the server's.
    */
@@ -204,6 +210,7 @@ export class Database {
     const uow = new UnitOfWork(this.#registry, this.#pool, (scope, meta, values, status) => new RopObject(scope, meta, values, status), {
       cellLimit: this.#options.cellLimit,
       writeChunkSize: this.#options.writeChunkSize,
+      combineWrites: this.#options.combineWrites,
       statementTimeoutMs: this.#options.statementTimeoutMs,
       queryTimeoutMs: this.#options.queryTimeoutMs,
       sharedCache: this.cache,

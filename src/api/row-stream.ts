@@ -1,3 +1,4 @@
+import { USER_SQL } from '../db/connection.js';
 import { ValidationError } from '../errors/validation-error.js';
 import { createShapeDecoder, type Shape, type ShapeRow } from '../sql/row-shape.js';
 import type { UnitOfWork } from '../session/unit-of-work.js';
@@ -31,7 +32,7 @@ export async function* streamRows<S extends Shape>(
   const batchSize = options.batchSize ?? 1000;
   if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new ValidationError(`stream batchSize must be a whole number ≥ 1, got ${batchSize}`);
   const name = `cellar_stream_${++cursorNumber}`;
-  await uow.tx.run((c) => c.query(`DECLARE ${name} NO SCROLL CURSOR FOR ${text}`, values));
+  await uow.tx.run((c) => c.query(`DECLARE ${name} NO SCROLL CURSOR FOR ${text}`, values, USER_SQL)); // a cursor name per stream: never prepared
   const transaction = uow.tx.transactionNumber;
   let open = true;
   try {

@@ -1,3 +1,4 @@
+import { USER_SQL } from '../db/connection.js';
 import type { AnyEntity } from '../schema/entity.js';
 import { bindNamedParams, compileNamedSql } from '../sql/named-params.js';
 import { encodeParam } from '../sql/param-encoding.js';
@@ -130,7 +131,7 @@ export class Session {
     const uow = this[unitOfWorkOf];
     await uow.flush();
     const read = async (): Promise<{ fields: { name: string }[]; rows: unknown[][] }> => {
-      const result = await uow.tx.run((c) => c.queryArrays(compiled.text, values));
+      const result = await uow.tx.run((c) => c.queryArrays(compiled.text, values, USER_SQL));
       return { fields: result.fields.map((f) => ({ name: f.name })), rows: result.rows };
     };
     const { remember } = options;
@@ -179,7 +180,7 @@ export class Session {
     const uow = this[unitOfWorkOf];
     await uow.flush();
     uow.tx.writes.wroteUnknown(); // raw SQL may write any table: the commit invalidates every table tag
-    const result = await uow.tx.run((c) => c.query(compiled.text, values));
+    const result = await uow.tx.run((c) => c.query(compiled.text, values, USER_SQL));
     return result.rowCount ?? 0;
   }
 }

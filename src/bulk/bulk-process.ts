@@ -1,6 +1,7 @@
 import type { Rop } from '../api/rop.js';
 import type { Session, SqlParams } from '../api/session.js';
 import { unitOfWorkOf } from '../api/session-internals.js';
+import { USER_SQL } from '../db/connection.js';
 import { BulkJobError } from '../errors/bulk-job-error.js';
 import { showKey } from '../errors/show-key.js';
 import { ValidationError } from '../errors/validation-error.js';
@@ -106,7 +107,7 @@ export class BulkProcess {
     const source = `(${compiled.text}) AS k(${key.columns.map((_, i) => `k${i}`).join(', ')})`;
     const started = performance.now();
     const total = options.count
-      ? Number((await uow.tx.run((c) => c.queryArrays(`SELECT count(*) FROM ${source}${after}`, keyValues))).rows[0]?.[0])
+      ? Number((await uow.tx.run((c) => c.queryArrays(`SELECT count(*) FROM ${source}${after}`, keyValues, USER_SQL))).rows[0]?.[0])
       : undefined;
     const progress: ProgressReporter = options.progress ? terminalProgress(entity.meta.name) : silentProgress;
     const cursor = await KeyCursor.open(uow, `SELECT ${names.join(', ')} FROM ${source}${after} ORDER BY ${names.join(', ')}`, keyValues);

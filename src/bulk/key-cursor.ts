@@ -1,4 +1,4 @@
-import type { Connection } from '../db/connection.js';
+import { type Connection, USER_SQL } from '../db/connection.js';
 import { UsageError } from '../errors/usage-error.js';
 import type { UnitOfWork } from '../session/unit-of-work.js';
 
@@ -69,6 +69,6 @@ export class KeyCursor {
 
   async #sendOn(connection: Connection, sql: string, values: readonly unknown[] = []): Promise<{ rows: unknown[][] }> {
     this.#statements++;
-    return connection.queryArrays(sql, values);
+    return connection.queryArrays(sql, values, USER_SQL); // DECLARE names a cursor per job: never prepared
   }
 }

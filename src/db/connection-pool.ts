@@ -25,6 +25,13 @@ export interface PoolOptions {
   readonly connectionTimeoutMillis?: number;
   /** `application_name` shown in pg_stat_activity (default `cellar`). */
   readonly applicationName?: string;
+  /**
+   * Send the SQL cellar generates as named prepared statements, parsed and planned once per
+   * connection (default true). Turn it off behind a pooler in transaction mode that cannot keep them
+   * (PgBouncer before 1.21, or without `max_prepared_statements`). Your own `select`/`execute` SQL is
+   * never prepared.
+   */
+  readonly preparedStatements?: boolean;
 }
 
 /** Connection pool counters. Checked out = `total - idle`. */
@@ -42,9 +49,11 @@ export class ConnectionPool {
 
   readonly #max: number;
   readonly #acquireTimeoutMs: number;
+  readonly #prepared: boolean;
 
   constructor(url: string, options: PoolOptions = {}, listener?: StatementListener, telemetry: Telemetry = noTelemetry) {
     this.#max = options.max ?? 10;
+    this.#prepared = options.preparedStatements ?? true;
     this.#acquireTimeoutMs = options.acquireTimeoutMs ?? options.connectionTimeoutMillis ?? DEFAULT_ACQUIRE_TIMEOUT_MS;
     this.#pool = new pg.Pool({
       connectionString: url,
@@ -64,7 +73,9 @@ export class ConnectionPool {
   /** Checks out a connection; release it with `connection.release()`. */
   async acquire(): Promise<Connection> {
     try {
-      return new Connection(await this.#pool.connect(), this.#listener, this.#telemetry);
+      const connection = new Connection(await this.#pool.connect(), this.#listener, this.#telemetry);
+      connection.preparedStatements = this.#prepared;
+      return connection;
     } catch (e) {
       // pg-pool's words when the wait for a free client timed out (not when connecting failed).
       if (e instanceof Error && /timeout exceeded when trying to connect/.test(e.message) && this.#pool.totalCount >= this.#max) {

@@ -8,6 +8,7 @@ import type { StatementListener } from './statement-event.js';
 import { noTelemetry, type Telemetry } from './telemetry.js';
 import { endSpan, failSpan } from './tracing.js';
 import { cellarTypeParsers } from '../sql/type-parsers.js';
+import { statementNames } from './statement-names.js';
 
 /** Isolation levels accepted by `begin`. */
 export type IsolationLevel = 'read committed' | 'repeatable read' | 'serializable';
@@ -28,7 +29,12 @@ export interface WriteContext {
   readonly operation?: string;
   /** The ids the statement writes; called only when it fails, to keep the hot path free of copies. */
   readonly ids?: () => readonly unknown[];
+  /** SQL the user wrote (`select`, `execute`): always sent unnamed, never prepared. */
+  readonly userSql?: boolean;
 }
+
+/** The context of a statement whose SQL the user wrote. */
+export const USER_SQL: WriteContext = Object.freeze({ userSql: true });
 
 /**
  * One pooled PostgreSQL connection as a session uses it: every statement is counted (transaction
@@ -47,6 +53,8 @@ export class Connection {
   traceParent: Context | undefined;
   /** Client-side limit for each reply, in ms (0: none); set by the session from its options. */
   queryTimeoutMs = 0;
+  /** Send the SQL cellar generates as named (prepared) statements; off for poolers that cannot keep them. */
+  preparedStatements = true;
 
   constructor(client: pg.PoolClient, listener?: StatementListener, telemetry: Telemetry = noTelemetry) {
     this.#client = client;
@@ -86,12 +94,18 @@ export class Connection {
 
   /** Sends one statement and returns its rows as objects. */
   query<R extends pg.QueryResultRow = Record<string, unknown>>(text: string, values: readonly unknown[] = [], context?: WriteContext): Promise<pg.QueryResult<R>> {
-    return this.#send({ text, values: values as unknown[], types: cellarTypeParsers }, context);
+    return this.#send({ text, values: values as unknown[], types: cellarTypeParsers, name: this.#nameOf(text, values, context) }, context);
   }
 
   /** Sends one statement and returns its rows as arrays (cheaper: no per-row object keys). */
   queryArrays(text: string, values: readonly unknown[] = [], context?: WriteContext): Promise<pg.QueryArrayResult<unknown[]>> {
-    return this.#send({ text, values: values as unknown[], types: cellarTypeParsers, rowMode: 'array' }, context) as Promise<pg.QueryArrayResult<unknown[]>>;
+    return this.#send({ text, values: values as unknown[], types: cellarTypeParsers, rowMode: 'array', name: this.#nameOf(text, values, context) }, context) as Promise<pg.QueryArrayResult<unknown[]>>;
+  }
+
+  /** The prepared statement's name for generated SQL with parameters (see {@link StatementNames}). */
+  #nameOf(text: string, values: readonly unknown[], context: WriteContext | undefined): string | undefined {
+    // Statements without parameters (DDL, FETCH, transaction control) gain nothing from a name.
+    return this.preparedStatements && context?.userSql !== true && values.length > 0 ? statementNames.of(text) : undefined;
   }
 
   /**

@@ -33,7 +33,14 @@ export class EntityStatements {
   readonly nextIds: string | undefined;
   /** The sequence the key's values come from, as SQL: the declared one, or an identity column's own. */
   readonly sequence: string;
+  /**
+   * One key's rows: `t."w_id" = $1::int4 AND t."d_id" = $2::int2` — plain equalities, which the
+   * planner turns into one index probe (the `IN (SELECT * FROM unnest(…))` of {@link whereIdIn} costs
+   * a join even for a single key).
+   */
+  readonly whereOneId: string;
   readonly #updates = new Map<string, string>();
+  readonly #selects = new Map<string, string>();
   readonly #columnIn = new Map<number, string>();
 
   constructor(readonly meta: EntityMeta) {
@@ -47,6 +54,7 @@ export class EntityStatements {
       `SELECT * FROM unnest(${all.map((c, i) => `$${i + 1}::${c.castType}[]`).join(', ')})`;
     const key = meta.key.columns;
     this.whereIdIn = this.whereKeysIn(key);
+    this.whereOneId = key.map((c, i) => `${this.column(c)} = $${i + 1}::${c.castType}`).join(' AND ');
     this.keyOrder = key.map((c) => this.column(c)).join(', ');
     this.existingIds = `SELECT ${this.keyOrder} FROM ${this.table} t WHERE ${this.whereIdIn}`;
     this.countWhere = `SELECT count(*) AS n FROM ${this.table} t WHERE `;
@@ -72,6 +80,19 @@ export class EntityStatements {
         `SELECT ${uList} FROM u WHERE NOT EXISTS (SELECT 1 FROM w WHERE ${keyJoin('w', 'u')})`
       : `WITH w AS (DELETE FROM ${this.table} t WHERE ${this.whereIdIn} RETURNING ${returning}) ` +
         `SELECT ${uList} FROM unnest(${keyArrays.join(', ')}) AS u(${keyNames.join(', ')}) WHERE NOT EXISTS (SELECT 1 FROM w WHERE ${keyJoin('w', 'u')})`;
+  }
+
+  /**
+   * `SELECT <all columns> FROM <table> t WHERE <where>`, the same string object for the same `where`
+   * (so the statement's name is found without hashing a new text each time); at most 500 kept.
+   */
+  selectWhere(where: string): string {
+    let sql = this.#selects.get(where);
+    if (sql === undefined) {
+      sql = `${this.selectFrom} WHERE ${where}`;
+      if (this.#selects.size < 500) this.#selects.set(where, sql);
+    }
+    return sql;
   }
 
   /** `t."column"`: a column of the entity's row alias. */
@@ -110,13 +131,44 @@ export class EntityStatements {
   /**
    * `UPDATE … FROM unnest(…)` writing only `columns`. With a version column it also bumps the version
    * (checked against the old one) and is wrapped to return the ids it did not update. Columns in
-   * `incremented` are written `f = t.f + delta` and the statement returns each updated row's key and
-   * their new values (rows it does not return did not match: vanished, or a stale version).
+   * `incremented` are written `f = t.f + delta`: then it is {@link updateReturning}.
    */
   update(columns: readonly number[], incremented: readonly number[] = []): string {
-    const signature = incremented.length > 0 ? `${columns.join(',')}+${incremented.join(',')}` : columns.join(',');
+    if (incremented.length > 0) return this.updateReturning(columns, incremented);
+    const signature = columns.join(',');
     let sql = this.#updates.get(signature);
     if (sql) return sql;
+    const { keyCols, arrays, names, sets, where } = this.#updateParts(columns, incremented);
+    if (this.meta.versionIndex >= 0) {
+      const returning = keyCols.map((c, i) => `t.${q(c.column)} AS k${i}`).join(', ');
+      const match = keyCols.map((_, i) => `w.k${i} = u.k${i}`).join(' AND ');
+      // A versioned update returns the keys it did not update (normally none), as deletes do.
+      sql =
+        `WITH u AS (SELECT * FROM unnest(${arrays.join(', ')}) AS u(${names.join(', ')})), ` +
+        `w AS (UPDATE ${this.table} t SET ${sets.join(', ')} FROM u WHERE ${where} RETURNING ${returning}) ` +
+        `SELECT ${keyCols.map((_, i) => `u.k${i}`).join(', ')} FROM u WHERE NOT EXISTS (SELECT 1 FROM w WHERE ${match})`;
+    } else sql = `UPDATE ${this.table} t SET ${sets.join(', ')} FROM unnest(${arrays.join(', ')}) AS u(${names.join(', ')}) WHERE ${where}`;
+    this.#updates.set(signature, sql);
+    return sql;
+  }
+
+  /**
+   * The update of {@link update} returning each updated row's key (`k0…`) and the new values of the
+   * incremented columns (`r0…`): rows it does not return did not match (vanished, or a stale version).
+   * A plain `UPDATE`, so it can also be one part of a combined flush statement.
+   */
+  updateReturning(columns: readonly number[], incremented: readonly number[] = []): string {
+    const signature = `${columns.join(',')}+${incremented.join(',')}`;
+    let sql = this.#updates.get(signature);
+    if (sql) return sql;
+    const { keyCols, arrays, names, sets, where } = this.#updateParts(columns, incremented);
+    const returning = [...keyCols.map((c, i) => `t.${q(c.column)} AS k${i}`), ...incremented.map((i, j) => `t.${q((this.meta.columns[i] as ColumnMeta).column)} AS r${j}`)];
+    sql = `UPDATE ${this.table} t SET ${sets.join(', ')} FROM unnest(${arrays.join(', ')}) AS u(${names.join(', ')}) WHERE ${where} RETURNING ${returning.join(', ')}`;
+    this.#updates.set(signature, sql);
+    return sql;
+  }
+
+  #updateParts(columns: readonly number[], incremented: readonly number[]): { keyCols: readonly ColumnMeta[]; arrays: string[]; names: string[]; sets: string[]; where: string } {
     const { meta } = this;
     const cols = columns.map((i) => meta.columns[i] as ColumnMeta);
     const keyCols = meta.key.columns;
@@ -125,27 +177,14 @@ export class EntityStatements {
     const arrays = [...keyCols.map((c, i) => `$${i + 1}::${c.castType}[]`), ...cols.map((c, i) => `$${i + k + 1}::${c.castType}[]`)];
     const names = [...keyCols.map((_, i) => `k${i}`), ...cols.map((_, i) => `c${i}`)];
     let where = keyCols.map((c, i) => `t.${q(c.column)} = u.k${i}`).join(' AND ');
-    const returning = keyCols.map((c, i) => `t.${q(c.column)} AS k${i}`).join(', ');
-    const version = meta.versionIndex >= 0 ? q((meta.columns[meta.versionIndex] as ColumnMeta).column) : undefined;
-    if (version) {
+    if (meta.versionIndex >= 0) {
+      const version = q((meta.columns[meta.versionIndex] as ColumnMeta).column);
       sets.push(`${version} = t.${version} + 1`);
       arrays.push(`$${cols.length + k + 1}::int4[]`);
       names.push('v');
       where += ` AND t.${version} = u.v`;
     }
-    const update = `UPDATE ${this.table} t SET ${sets.join(', ')} FROM unnest(${arrays.join(', ')}) AS u(${names.join(', ')}) WHERE ${where}`;
-    if (incremented.length > 0) {
-      sql = `${update} RETURNING ${returning}, ${incremented.map((i) => `t.${q((meta.columns[i] as ColumnMeta).column)}`).join(', ')}`;
-    } else if (version) {
-      const match = keyCols.map((_, i) => `w.k${i} = u.k${i}`).join(' AND ');
-      // A versioned update returns the keys it did not update (normally none), as deletes do.
-      sql =
-        `WITH u AS (SELECT * FROM unnest(${arrays.join(', ')}) AS u(${names.join(', ')})), ` +
-        `w AS (UPDATE ${this.table} t SET ${sets.join(', ')} FROM u WHERE ${where} RETURNING ${returning}) ` +
-        `SELECT ${keyCols.map((_, i) => `u.k${i}`).join(', ')} FROM u WHERE NOT EXISTS (SELECT 1 FROM w WHERE ${match})`;
-    } else sql = update;
-    this.#updates.set(signature, sql);
-    return sql;
+    return { keyCols, arrays, names, sets, where };
   }
 
   /**

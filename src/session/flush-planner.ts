@@ -29,11 +29,13 @@ export function planFlush(tracker: ChangeTracker, registry: EntityRegistry): Wri
   const updates: WriteOperation[] = [];
   const deletes: WriteOperation[] = [];
   for (const meta of registry.writeOrder) {
+    const tracked = tracker.rowsOf(meta);
+    if (tracked.length === 0) continue; // a short transaction touches few of the entities
     const newRows: RowState[] = [];
     const deletedRows: RowState[] = [];
     const byColumns = new Map<number | string, { columns: number[]; incremented: number[]; rows: RowState[] }>();
     const { increments } = tracker;
-    for (const row of tracker.rowsOf(meta)) {
+    for (const row of tracked) {
       if (row.status === RowStatus.New) newRows.push(row);
       else if (row.status === RowStatus.Deleted) deletedRows.push(row);
       else if (row.status === RowStatus.Loaded && row.dirty !== null) {

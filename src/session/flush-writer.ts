@@ -1,84 +1,85 @@
 import type { Connection } from '../db/connection.js';
+import { toCellarError } from '../db/pg-error-converter.js';
+import { DbError } from '../errors/db-error.js';
 import { OptimisticLockError } from '../errors/optimistic-lock-error.js';
 import type { ColumnMeta } from '../schema/entity-meta.js';
 import { chunk } from '../sql/chunks.js';
-import { columnArray, keyArrays, valuesArray } from './column-arrays.js';
+import { columnArray, keyArrays } from './column-arrays.js';
+import { COMBINED_MAX_ROWS, combinedWrite } from './combined-write.js';
 import { statementsFor } from './entity-statements.js';
 import type { WriteOperation } from './flush-planner.js';
 import type { RowState } from './row-state.js';
+import { checkReturned, type Increments, type ReadBack, writeParams } from './write-rows.js';
 
-/** A value the database gave a written row's column (an increment read back). */
-export interface ReadBack {
-  readonly row: RowState;
-  readonly columnIndex: number;
-  readonly value: unknown;
-}
+export type { ReadBack } from './write-rows.js';
 
 /**
- * Executes planned writes: one statement per operation per chunk of `chunkSize` rows. Every update
- * and delete must match exactly the rows it names (and their version, when the entity has one);
- * anything less raises `OptimisticLockError` naming exactly the rows that did not match: versioned
- * updates and all deletes have the server return those ids, an unversioned update can only miss
- * rows that are gone.
+ * Executes planned writes. A small flush (up to {@link COMBINED_MAX_ROWS} rows) writes its inserts
+ * and updates in one combined statement (see `combinedWrite`), then its deletes; a larger one writes
+ * one statement per operation per chunk of `chunkSize` rows. Every update and delete must match
+ * exactly the rows it names (and their version, when the entity has one); anything less raises
+ * `OptimisticLockError` naming exactly the rows that did not match.
  */
 export class FlushWriter {
-  constructor(readonly chunkSize: number) {}
+  constructor(
+    readonly chunkSize: number,
+    /** Write the inserts and updates of a small flush in one statement (`DatabaseOptions.combineWrites`). */
+    readonly combine = true,
+  ) {}
 
   /**
    * Runs the operations; `increments` holds the deltas of incremented columns. Returns the values the
    * database gave incremented columns, for the caller to store in the rows once every write succeeded.
    */
-  async execute(operations: readonly WriteOperation[], connection: Connection, increments: ReadonlyMap<RowState, ReadonlyMap<number, unknown>>): Promise<ReadBack[]> {
+  async execute(operations: readonly WriteOperation[], connection: Connection, increments: Increments): Promise<ReadBack[]> {
     const readBack: ReadBack[] = [];
-    for (const op of operations) {
-      for (const rows of op.rows.length <= this.chunkSize ? [op.rows] : chunk(op.rows, this.chunkSize)) {
-        if (op.kind === 'update' && op.incremented.length > 0) await this.#increment(op, rows, connection, increments, readBack);
-        else await this.#write(op, rows, connection);
-      }
+    let rest = operations;
+    const writes = operations.filter((op) => op.kind !== 'delete');
+    if (this.combine && writes.length >= 2 && writes.reduce((n, op) => n + op.rows.length, 0) <= Math.min(COMBINED_MAX_ROWS, this.chunkSize)) {
+      await this.#combined(writes, connection, increments, readBack);
+      rest = operations.filter((op) => op.kind === 'delete');
+    }
+    for (const op of rest) {
+      for (const rows of op.rows.length <= this.chunkSize ? [op.rows] : chunk(op.rows, this.chunkSize)) await this.#write(op, rows, connection, increments, readBack);
     }
     return readBack;
   }
 
-  /** An update with incremented columns: deltas sent for them, every updated row's new values read back. */
-  async #increment(op: WriteOperation, rows: readonly RowState[], connection: Connection, increments: ReadonlyMap<RowState, ReadonlyMap<number, unknown>>, readBack: ReadBack[]): Promise<void> {
-    const { meta } = op;
-    const params = [...keyArrays(meta, rows)];
-    for (const i of op.columns) {
-      const column = meta.columns[i] as ColumnMeta;
-      params.push(op.incremented.includes(i) ? valuesArray(column, rows.map((r) => increments.get(r)?.get(i))) : columnArray(column, rows));
+  async #combined(operations: readonly WriteOperation[], connection: Connection, increments: Increments, readBack: ReadBack[]): Promise<void> {
+    const { text, offsets } = combinedWrite(operations);
+    const params = operations.flatMap((op) => writeParams(op, op.rows, increments));
+    const context = { operation: 'FLUSH', ids: () => operations.flatMap((op) => op.rows.map((r) => r.id)) };
+    let result: { rows: unknown[][] };
+    try {
+      result = await connection.queryArrays(text, params, context);
+    } catch (e) {
+      throw attributed(e, operations);
     }
-    if (meta.versionIndex >= 0) params.push(columnArray(meta.columns[meta.versionIndex] as ColumnMeta, rows));
-    const context = { entity: meta.name, table: meta.table, operation: 'UPDATE', ids: () => rows.map((r) => r.id) };
-    const result = await connection.queryArrays(statementsFor(meta).update(op.columns, op.incremented), params, context);
-    const { key } = meta;
-    const byKey = new Map(rows.map((r) => [key.mapKeyOfRow(r.values), r]));
-    const k = key.columns.length;
-    for (const returned of result.rows) {
-      const row = byKey.get(key.mapKeyOf(key.idOfResult(returned)));
-      if (!row) continue;
-      byKey.delete(key.mapKeyOfRow(row.values));
-      op.incremented.forEach((i, j) => {
-        const column = meta.columns[i] as ColumnMeta;
-        readBack.push({ row, columnIndex: i, value: column.type.fromDriver(returned[k + j], column.spec) });
-      });
-    }
-    if (byKey.size > 0) throw new OptimisticLockError(meta.name, [...byKey.values()].map((r) => r.id));
+    const byPart = operations.map((): unknown[][] => []);
+    for (const row of result.rows) byPart[row[0] as number]?.push(row);
+    operations.forEach((op, n) => {
+      if (op.kind === 'update') checkReturned(op, op.rows, byPart[n] as unknown[][], offsets[n] as number, readBack);
+    });
   }
 
-  async #write(op: WriteOperation, rows: readonly RowState[], connection: Connection): Promise<void> {
+  async #write(op: WriteOperation, rows: readonly RowState[], connection: Connection, increments: Increments, readBack: ReadBack[]): Promise<void> {
     const { meta } = op;
     const statements = statementsFor(meta);
     const context = { entity: meta.name, table: meta.table, operation: op.kind.toUpperCase(), ids: () => rows.map((r) => r.id) };
     const versioned = meta.versionIndex >= 0;
     switch (op.kind) {
       case 'insert': {
-        await connection.query(statements.insert, meta.columns.map((c) => columnArray(c, rows)), context);
+        await connection.query(statements.insert, writeParams(op, rows, increments), context);
         return;
       }
       case 'update': {
-        const params = [...keyArrays(meta, rows), ...op.columns.map((i) => columnArray(meta.columns[i] as ColumnMeta, rows))];
+        const params = writeParams(op, rows, increments);
+        if (op.incremented.length > 0) {
+          const returned = await connection.queryArrays(statements.updateReturning(op.columns, op.incremented), params, context);
+          checkReturned(op, rows, returned.rows, 0, readBack);
+          return;
+        }
         if (versioned) {
-          params.push(columnArray(meta.columns[meta.versionIndex] as ColumnMeta, rows));
           const stale = await connection.queryArrays(statements.update(op.columns), params, context);
           if (stale.rows.length > 0) throw new OptimisticLockError(meta.name, stale.rows.map((r) => meta.key.idOfResult(r)));
           return;
@@ -105,4 +106,14 @@ export class FlushWriter {
     const present = new Set(result.rows.map((r) => key.mapKeyOf(key.idOfResult(r))));
     throw new OptimisticLockError(meta.name, rows.filter((row) => !present.has(key.mapKeyOfRow(row.values))).map((row) => row.id));
   }
+}
+
+/**
+ * A failure of the combined statement, told like a per-entity write's: PostgreSQL names the table
+ * whose row it refused, so the error names that entity and the ids that part was writing.
+ */
+function attributed(error: unknown, operations: readonly WriteOperation[]): unknown {
+  if (!(error instanceof DbError) || error.table === undefined) return error;
+  const op = operations.find((o) => o.meta.tableName === error.table);
+  return op ? toCellarError(error.cause, { entity: op.meta.name, ids: op.rows.map((r) => r.id) }) : error;
 }

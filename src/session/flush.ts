@@ -23,8 +23,9 @@ export class Flush {
     private readonly tx: TransactionControl,
     private readonly counters: SessionCounters,
     writeChunkSize: number,
+    combineWrites = true,
   ) {
-    this.#writer = new FlushWriter(writeChunkSize);
+    this.#writer = new FlushWriter(writeChunkSize, combineWrites);
   }
 
   async run(): Promise<void> {

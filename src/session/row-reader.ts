@@ -2,6 +2,7 @@ import type { EntityRowCache } from '../cache/entity-row-cache.js';
 import type { EntityMeta } from '../schema/entity-meta.js';
 import type { CacheIndex } from './cache-index.js';
 import { keyArraysOfIds } from './column-arrays.js';
+import { encodeParam } from '../sql/param-encoding.js';
 import { statementsFor } from './entity-statements.js';
 import type { MergeMode, RowMaterializer } from './row-materializer.js';
 import { lockClause, type LockOptions } from './row-lock.js';
@@ -69,9 +70,13 @@ export class RowReader {
    * committed rows then enter the shared cache, unless a commit invalidated them while the read ran.
    */
   async byIds(meta: EntityMeta, ids: readonly unknown[]): Promise<RowState[]> {
-    const byIds = statementsFor(meta).whereIdIn;
+    const statements = statementsFor(meta);
+    const byIds = statements.whereIdIn;
     const rowCache = this.#rowCache(meta);
-    if (!rowCache) return this.where(meta, byIds, keyArraysOfIds(meta, ids), 'keep', this.cache.changesOf(meta));
+    if (!rowCache) {
+      if (ids.length === 1) return this.where(meta, statements.whereOneId, oneIdParams(meta, ids[0]), 'keep', this.cache.changesOf(meta));
+      return this.where(meta, byIds, keyArraysOfIds(meta, ids), 'keep', this.cache.changesOf(meta));
+    }
     const hits: unknown[][] = [];
     const rest: unknown[] = [];
     for (const id of ids) {
@@ -94,8 +99,9 @@ export class RowReader {
    */
   lockedByIds(meta: EntityMeta, ids: readonly unknown[], lock: LockOptions): Promise<RowState[]> {
     const statements = statementsFor(meta);
-    const where = `${statements.whereIdIn} ORDER BY ${statements.keyOrder}${lockClause(meta.name, lock)}`;
-    return this.where(meta, where, keyArraysOfIds(meta, ids), 'refresh');
+    const clause = lockClause(meta.name, lock);
+    if (ids.length === 1) return this.where(meta, statements.whereOneId + clause, oneIdParams(meta, ids[0]), 'refresh');
+    return this.where(meta, `${statements.whereIdIn} ORDER BY ${statements.keyOrder}${clause}`, keyArraysOfIds(meta, ids), 'refresh');
   }
 
   /**
@@ -126,7 +132,8 @@ export class RowReader {
 
   /** The rows of a WHERE clause as arrays in column order, not yet cached. */
   async query(meta: EntityMeta, where: string, values: readonly unknown[]): Promise<unknown[][]> {
-    return (await this.tx.run((c) => c.queryArrays(`${statementsFor(meta).selectFrom} WHERE ${where}`, values))).rows;
+    const sql = statementsFor(meta).selectWhere(where);
+    return (await this.tx.run((c) => c.queryArrays(sql, values))).rows;
   }
 
   /** Merges rows read elsewhere (in column order) into the cache. */
@@ -155,4 +162,9 @@ export class RowReader {
   rowCacheOf(meta: EntityMeta): EntityRowCache | undefined {
     return this.#rowCache(meta);
   }
+}
+
+/** The parameters of {@link EntityStatements.whereOneId}: one per key column. */
+function oneIdParams(meta: EntityMeta, id: unknown): unknown[] {
+  return meta.key.index >= 0 ? [encodeParam(id)] : (id as readonly unknown[]).map(encodeParam);
 }

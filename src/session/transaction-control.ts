@@ -1,5 +1,5 @@
 import type { Context } from '@opentelemetry/api';
-import type { BeginOptions, Connection } from '../db/connection.js';
+import { type BeginOptions, type Connection, USER_SQL } from '../db/connection.js';
 import type { ConnectionPool } from '../db/connection-pool.js';
 import type { Telemetry } from '../db/telemetry.js';
 import { CommitOutcomeUnknownError } from '../errors/commit-outcome-unknown-error.js';
@@ -124,7 +124,7 @@ export class TransactionControl {
   /** A read on a pooled connection of its own, in autocommit: for background refreshes, which may outlive the session. */
   queryOutsideSession(text: string, values: readonly unknown[]): Promise<{ fields: { name: string }[]; rows: unknown[][] }> {
     return this.pool.withConnection(async (c) => {
-      const result = await c.queryArrays(text, values);
+      const result = await c.queryArrays(text, values, USER_SQL);
       return { fields: result.fields.map((f) => ({ name: f.name })), rows: result.rows };
     });
   }

@@ -20,6 +20,8 @@ export interface UnitOfWorkOptions extends BeginOptions, TransactionHooks {
   readonly cellLimit?: number;
   /** Rows per flush statement (default 50,000). */
   readonly writeChunkSize?: number;
+  /** Write a small flush's inserts and updates in one statement (default true). */
+  readonly combineWrites?: boolean;
   /** Client-side reply limit of this session's connection, in ms. */
   readonly queryTimeoutMs?: number;
   /** The database's logger and tracing. */
@@ -59,7 +61,7 @@ export class UnitOfWork {
     this.changes = new RowWriter(registry, cache, this.#cells, this.tx, createRow, options.ids ?? new IdAllocator());
     this.rows = new RowReader(cache, new RowMaterializer(this.changes, cache, this.#cells, this.#counters, createRow), this.tx, this.#counters);
     this.collections = new CollectionLoader(registry, this.rows);
-    this.#flush = new Flush(registry, this.changes, this.collections, this.tx, this.#counters, options.writeChunkSize ?? LIMITS.writeChunkRows);
+    this.#flush = new Flush(registry, this.changes, this.collections, this.tx, this.#counters, options.writeChunkSize ?? LIMITS.writeChunkRows, options.combineWrites ?? true);
   }
 
   get stats(): SessionStats {
