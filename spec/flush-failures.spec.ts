@@ -95,6 +95,43 @@ describe('flush failures: atomicity, aborted sessions, optimistic locking', () =
     expect(await countRows('doc', `id = ${doc}`)).to.equal(1);
   });
 
+  it('a combined flush (several entities in one statement) fails as a whole, the error naming the entity and rows refused', async () => {
+    await db.transaction(async (s) => {
+      await s.api(Doc).insert({ docNumber: 'C-taken', docDate: '2026-01-01' });
+    });
+    const [docs, lines, accounts] = [await countRows('doc'), await countRows('doc_line'), await countRows('account')];
+    const s = await db.session();
+    const ok = await s.api(Doc).insert({ docNumber: 'C-ok', docDate: '2026-01-01' });
+    await s.api(DocLine).insertByParent(ok, { nOrder: 1, idItem: 1n, qty: '1' });
+    await s.api(Account).insert({ code: 'c-1' });
+    const taken = await s.api(Doc).insert({ docNumber: 'C-taken', docDate: '2026-01-01' });
+    const error = await s.commit().catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(UniqueViolationError);
+    expect((error as UniqueViolationError).entity).to.equal('Doc');
+    expect((error as UniqueViolationError).ids).to.deep.equal([ok.id, taken.id]);
+    expect((error as UniqueViolationError).constraint).to.equal('doc_number_unique');
+    await s.close();
+    expect([await countRows('doc'), await countRows('doc_line'), await countRows('account')]).to.deep.equal([docs, lines, accounts]);
+  });
+
+  it('a combined flush with a stale versioned row raises OPTIMISTIC_LOCK naming it, and writes nothing', async () => {
+    const [a, b] = await db.transaction(async (s) => [(await s.api(Account).insert({ code: 'cv-a' })).id, (await s.api(Account).insert({ code: 'cv-b' })).id]);
+    const s = await db.session();
+    const [ra, rb] = await s.api(Account).loadMany([a, b]);
+    await db.transaction(async (other) => {
+      (await other.api(Account).load(b)).set('balance', '5');
+    });
+    ra?.set('balance', '1');
+    rb?.set('balance', '2');
+    const doc = await s.api(Doc).insert({ docNumber: 'CV-doc', docDate: '2026-01-01' });
+    const error = await s.commit().catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(OptimisticLockError);
+    expect((error as OptimisticLockError).ids).to.deep.equal([b]);
+    await s.close();
+    expect(await countRows('account', `id = ${a} and balance = 0`)).to.equal(1);
+    expect(await countRows('doc', `id = ${doc.id}`)).to.equal(0);
+  });
+
   it('two sessions racing on a versioned row: the second gets OPTIMISTIC_LOCK, the first is kept', async () => {
     const id = await db.transaction(async (s) => (await s.api(Account).insert({ code: 'race' })).id);
     const first = await db.session();

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { col, type Database, DetachedError, defineEntity, type Rop } from '../src/index.js';
+import { col, Database, DetachedError, defineEntity, type Rop } from '../src/index.js';
 import { Doc, DocLine, Lot, allEntities } from './support/model.js';
-import { countRows, openFreshDatabase, plainClient, StatementLog } from './support/test-database.js';
+import { countRows, databaseUrl, openFreshDatabase, plainClient, StatementLog } from './support/test-database.js';
 
 /** An entity wider than the 31 columns whose changes a bitmask tracks: changes are tracked as index lists. */
 const Wide = defineEntity({
@@ -11,12 +11,18 @@ const Wide = defineEntity({
 
 describe('unit of work: insert, update, delete, flush, commit', () => {
   let db: Database;
+  /** The same tables, each entity's writes in statements of their own (`combineWrites: false`). */
+  let separate: Database;
   const log = new StatementLog();
 
   before(async () => {
     db = await openFreshDatabase([...allEntities, Wide], { onStatement: log.listener });
+    separate = await Database.open({ url: databaseUrl(), entities: [...allEntities, Wide], onStatement: log.listener, combineWrites: false });
   });
-  after(() => db.close());
+  after(async () => {
+    await separate.close();
+    await db.close();
+  });
 
   async function seedDoc(lines: number): Promise<bigint> {
     return db.transaction(async (s) => {
@@ -26,13 +32,25 @@ describe('unit of work: insert, update, delete, flush, commit', () => {
     });
   }
 
-  it('inserts a document with lines in one commit: one statement per entity, parents first', async () => {
+  it('inserts a document with lines in one commit: one statement for both entities, parents first', async () => {
     const s = await db.session();
     const doc = await s.api(Doc).insert({ docNumber: 'A-1', docDate: '2026-11-21' });
     expect(typeof doc.id).to.equal('bigint');
     expect(doc.get('state')).to.equal('draft');
     for (let i = 1; i <= 3; i++) await s.api(DocLine).insertByParent(doc, { nOrder: i, idItem: 7n, qty: '2.5' });
     expect(await countRows('doc', `id = ${doc.id}`)).to.equal(0);
+    log.clear();
+    await s.commit();
+    await s.close();
+    expect(log.sql).to.have.length(1);
+    expect(log.sql[0]).to.match(/^WITH w0 AS \(INSERT INTO "doc" .* FROM unnest\(.*\)\), w1 AS \(INSERT INTO "doc_line" .* FROM unnest\(/);
+    expect(await countRows('doc_line', `id_doc = ${doc.id} and qty = 2.500`)).to.equal(3);
+  });
+
+  it('with combineWrites: false, one statement per entity, parents first', async () => {
+    const s = await separate.session();
+    const doc = await s.api(Doc).insert({ docNumber: 'A-2', docDate: '2026-11-21' });
+    for (let i = 1; i <= 3; i++) await s.api(DocLine).insertByParent(doc, { nOrder: i, idItem: 7n, qty: '2.5' });
     log.clear();
     await s.commit();
     await s.close();
@@ -98,7 +116,10 @@ describe('unit of work: insert, update, delete, flush, commit', () => {
       b?.set('c2', 'b2').set('c35', 'b35').set('c2', 'b2bis');
       c?.set('c39', 'c39');
     });
-    const updates = log.sql.filter((q) => q.startsWith('UPDATE'));
+    // Two column sets, two UPDATEs — the two parts of one combined statement.
+    const combined = log.sql.filter((q) => q.includes('UPDATE'));
+    expect(combined).to.have.length(1);
+    const updates = combined[0]?.match(/UPDATE "wide" t SET [^)]* FROM/g) ?? [];
     expect(updates).to.have.length(2);
     expect(updates.some((q) => /SET "c2" = u\.c0, "c35" = u\.c1 FROM/.test(q))).to.equal(true);
     expect(updates.some((q) => /SET "c39" = u\.c0 FROM/.test(q))).to.equal(true);
@@ -115,7 +136,8 @@ describe('unit of work: insert, update, delete, flush, commit', () => {
   it('updates only the changed columns, grouped by column set, rows sorted by id', async () => {
     const id = await seedDoc(4);
     log.clear();
-    await db.transaction(async (s) => {
+    // Statements of their own, so that each update's key array can be read from its parameters.
+    await separate.transaction(async (s) => {
       const lines = await s.api(DocLine).findMany([]);
       expect(lines).to.deep.equal([]);
       const rows = await s.select('select id from doc_line where id_doc = {id} order by id desc', { id }, { id: col.bigint() });

@@ -29,6 +29,8 @@ export interface WriteContext {
   readonly operation?: string;
   /** The ids the statement writes; called only when it fails, to keep the hot path free of copies. */
   readonly ids?: () => readonly unknown[];
+  /** Rows the statement writes, when that is not its row count (a combined flush returns only updated keys). */
+  readonly rowsWritten?: number;
   /** SQL the user wrote (`select`, `execute`): always sent unnamed, never prepared. */
   readonly userSql?: boolean;
 }
@@ -204,7 +206,7 @@ export class Connection {
       }
       throw error;
     }
-    const rowCount = result.rowCount ?? result.rows.length;
+    const rowCount = context?.rowsWritten ?? result.rowCount ?? result.rows.length;
     endSpan(span, rowCount);
     if (this.#listener || log.enabled('debug')) {
       const durationMs = performance.now() - started;

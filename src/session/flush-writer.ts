@@ -48,7 +48,12 @@ export class FlushWriter {
   async #combined(operations: readonly WriteOperation[], connection: Connection, increments: Increments, readBack: ReadBack[]): Promise<void> {
     const { text, offsets } = combinedWrite(operations);
     const params = operations.flatMap((op) => writeParams(op, op.rows, increments));
-    const context = { operation: 'FLUSH', ids: () => operations.flatMap((op) => op.rows.map((r) => r.id)) };
+    const context = {
+      operation: 'WRITE',
+      table: [...new Set(operations.map((op) => op.meta.table))].join(', '),
+      rowsWritten: operations.reduce((n, op) => n + op.rows.length, 0),
+      ids: () => operations.flatMap((op) => op.rows.map((r) => r.id)),
+    };
     let result: { rows: unknown[][] };
     try {
       result = await connection.queryArrays(text, params, context);

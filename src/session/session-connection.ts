@@ -46,6 +46,12 @@ export class SessionConnection {
     return this.#spanContext;
   }
 
+  /** The connection when a transaction is open on it and it is not known broken: no wait needed. */
+  get ready(): Connection | undefined {
+    const current = this.#current;
+    return current !== undefined && current.inTransaction && !current.broken ? current : undefined;
+  }
+
   /** The connection, if one is held now. */
   get current(): Connection | undefined {
     return this.#current;

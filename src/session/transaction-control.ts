@@ -78,7 +78,8 @@ export class TransactionControl {
    */
   async run<T>(fn: (connection: Connection) => Promise<T>): Promise<T> {
     this.assertUsable();
-    const connection = await this.#link.inTransaction();
+    // Inside an open transaction (every statement after the first) no wait for the connection is needed.
+    const connection = this.#link.ready ?? (await this.#link.inTransaction());
     try {
       return await fn(connection);
     } catch (e) {
