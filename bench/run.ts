@@ -5,6 +5,7 @@ import { collectionScenarios, perCallTable } from './collection-scenarios.js';
 import { coreScenarios } from './core-scenarios.js';
 import { keyScenarios, keyTable } from './key-scenarios.js';
 import { telemetryScenarios } from './telemetry-scenarios.js';
+import { tpccScenarios, tpccTable } from './tpcc/scenario.js';
 import { type Comparison, median, table, writeSection } from './harness.js';
 
 // `npm run bench [-- --runs N] [-- --no-write]`: every scenario beside hand-written pg in one process
@@ -46,6 +47,7 @@ try {
     section('bulk', `${bulkTable(jobs)}\n\n${table(find)}`);
   }
   if (wanted('telemetry')) section('telemetry', await telemetryScenarios(database.url, runs));
+  if (wanted('tpcc')) section('tpcc', tpccTable(await tpccScenarios(database.url, runs >= 3 ? 3 : runs)));
   if (wanted('cache')) section('cache', await cacheScenarios(database.url, runs, process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379'));
   for (const r of compared) {
     console.log(`${r.scenario}: cellar ${r.cellarMs.map((x) => x.toFixed(0)).join('/')} ms, pg ${r.pgMs.map((x) => x.toFixed(0)).join('/')} ms, median ratio ${(median(r.cellarMs) / median(r.pgMs)).toFixed(2)}`);

@@ -15,10 +15,10 @@ type DistrictNo = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10;
 
 async function newOrder(s: Session, t: NewOrderInput, now: string): Promise<void> {
   const warehouse = await s.api(Warehouse).load(t.w);
-  const district = await s.api(District).load([t.w, t.d], { lock: 'noKeyUpdate' });
+  const district = await s.api(District).load([t.w, t.d]);
+  // The order number: taken by the database (UPDATE … RETURNING), so concurrent orders never share one.
+  const oId = (await s.api(District).incrementAndGet(district, 'dNextOId', 1)) - 1;
   const customer = await s.api(Customer).load([t.w, t.d, t.c]);
-  const oId = district.get('dNextOId');
-  district.set('dNextOId', oId + 1);
   const items = await s.api(Item).findMany(t.lines.map((l) => l.itemId));
   if (items.some((i) => i === undefined)) throw new RollbackRequested();
   // Locked in key order whatever the order of the lines: orders sharing items queue, never deadlock.

@@ -55,7 +55,25 @@ export function planFlush(tracker: ChangeTracker, registry: EntityRegistry): Wri
 }
 
 function sortById(rows: RowState[]): RowState[] {
+  if (rows.length < 2) return rows;
+  const compare = rowKeyComparator((rows[0] as RowState).meta);
   let sorted = true;
-  for (let i = 1; i < rows.length && sorted; i++) sorted = compareIds((rows[i - 1] as RowState).id, (rows[i] as RowState).id) < 0;
-  return sorted ? rows : rows.sort((a, b) => compareIds(a.id, b.id));
+  for (let i = 1; i < rows.length && sorted; i++) sorted = compare(rows[i - 1] as RowState, rows[i] as RowState) < 0;
+  return sorted ? rows : rows.sort(compare);
+}
+
+/** Rows by key, compared in place in their values (no key tuple built per comparison). */
+function rowKeyComparator(meta: EntityMeta): (a: RowState, b: RowState) => number {
+  const at = meta.key.columns.map((c) => c.index);
+  if (at.length === 1) {
+    const i = at[0] as number;
+    return (a, b) => compareIds(a.values[i], b.values[i]);
+  }
+  return (a, b) => {
+    for (const i of at) {
+      const order = compareIds(a.values[i], b.values[i]);
+      if (order !== 0) return order;
+    }
+    return 0;
+  };
 }

@@ -37,6 +37,8 @@ export function writeParams(op: WriteOperation, rows: readonly RowState[], incre
  * a row not returned did not match (vanished, or a stale version): `OPTIMISTIC_LOCK` naming them.
  */
 export function checkReturned(op: WriteOperation, rows: readonly RowState[], returned: readonly (readonly unknown[])[], at: number, readBack: ReadBack[]): void {
+  // Keys are unique and each row is sent once: as many rows back as sent means every row matched.
+  if (op.incremented.length === 0 && returned.length === rows.length) return;
   const { meta } = op;
   const { key } = meta;
   const byKey = new Map(rows.map((r) => [key.mapKeyOfRow(r.values), r]));
