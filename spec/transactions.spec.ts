@@ -150,6 +150,30 @@ describe('safe transactions: retries, savepoints', () => {
     expect(row?.balance).to.equal('22.00'); // 1 + 10 (other) + 1 (ours, retried) + 10 (other; ours refused)
   });
 
+  it("'uniqueViolation' reruns a transaction that raced for a natural key; without it the violation ends the call", async () => {
+    await db.transaction(async (s) => {
+      await s.api(Account).insert({ code: 'nk-1' });
+    });
+    const codes: string[] = [];
+    const claim = (on: ('uniqueViolation' | 'serialization')[]) =>
+      db.transaction(
+        async (s) => {
+          // The first attempt takes the code another transaction already holds; the rerun takes the next free one.
+          const code = codes.length === 0 ? 'nk-1' : 'nk-2';
+          codes.push(code);
+          await s.api(Account).insert({ code });
+        },
+        { retry: { attempts: 3, baseDelayMs: 1, on } },
+      );
+    await claim(['uniqueViolation']);
+    expect(codes).to.deep.equal(['nk-1', 'nk-2']);
+    expect(await countRows('account', "code in ('nk-1', 'nk-2')")).to.equal(2);
+    codes.length = 0;
+    const error = await claim(['serialization']).catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(UniqueViolationError);
+    expect((error as UniqueViolationError).attempts).to.equal(1);
+  });
+
   it('a savepoint that fails leaves the outer transaction’s work intact', async () => {
     await db.transaction(async (s) => {
       const outer = await s.api(Doc).insert({ docNumber: 'outer', docDate: '2026-11-21' });

@@ -35,6 +35,9 @@ export interface WriteContext {
   readonly userSql?: boolean;
 }
 
+/** Most characters of parameters a call may carry and still run as a prepared statement (see `#nameOf`). */
+const SMALL_CALL_CHARS = 4096;
+
 /** The context of a statement whose SQL the user wrote. */
 export const USER_SQL: WriteContext = Object.freeze({ userSql: true });
 
@@ -104,10 +107,18 @@ export class Connection {
     return this.#send({ text, values: values as unknown[], types: cellarTypeParsers, rowMode: 'array', name: this.#nameOf(text, values, context) }, context) as Promise<pg.QueryArrayResult<unknown[]>>;
   }
 
-  /** The prepared statement's name for generated SQL with parameters (see {@link StatementNames}). */
+  /**
+   * The prepared statement's name for generated SQL with parameters (see {@link StatementNames}), for
+   * small calls only. Statements without parameters (DDL, FETCH) gain nothing from a name. A bulk
+   * call (arrays of thousands of keys or rows) is planned each time: PostgreSQL's generic plan of a
+   * prepared statement cannot see an array's length and would pick a plan for a few rows, while
+   * parse and plan are a negligible part of such a statement's time anyway.
+   */
   #nameOf(text: string, values: readonly unknown[], context: WriteContext | undefined): string | undefined {
-    // Statements without parameters (DDL, FETCH, transaction control) gain nothing from a name.
-    return this.preparedStatements && context?.userSql !== true && values.length > 0 ? statementNames.of(text) : undefined;
+    if (!this.preparedStatements || context?.userSql === true || values.length === 0) return undefined;
+    let size = 0;
+    for (const v of values) if (typeof v === 'string' && (size += v.length) > SMALL_CALL_CHARS) return undefined;
+    return statementNames.of(text);
   }
 
   /**
