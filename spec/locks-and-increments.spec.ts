@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { col, type Database, defineEntity, LockNotAvailableError, type Session, ValidationError } from '../src/index.js';
+import { barrier } from './support/barrier.js';
 import { expectRejection } from './support/expect-rejection.js';
 import { openFreshDatabase, queryDb, StatementLog } from './support/test-database.js';
 
@@ -22,16 +23,6 @@ const Ledger = defineEntity({
   columns: { id: col.id(), balance: col.decimal({ precision: 18, scale: 2 }), version: col.version() },
 });
 
-/** Resolves when `n` parties have arrived: forces two transactions to overlap. */
-function barrier(n: number): () => Promise<void> {
-  let arrived = 0;
-  let release!: () => void;
-  const all = new Promise<void>((r) => (release = r));
-  return () => {
-    if (++arrived === n) release();
-    return all;
-  };
-}
 
 describe('pessimistic locks and atomic increments (READ COMMITTED)', () => {
   const log = new StatementLog();

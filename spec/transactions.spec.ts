@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { col, CommitOutcomeUnknownError, OptimisticLockError, ConnectionLostError, type Database, DeadlockError, DetachedError, SerializationFailureError, type Session, UniqueViolationError } from '../src/index.js';
 import { Account, Doc, allEntities } from './support/model.js';
+import { barrier } from './support/barrier.js';
 import { countRows, openFreshDatabase, plainClient, queryDb } from './support/test-database.js';
 
 /** Another transaction adds 10 to the account's balance (bumping its version), as a concurrent writer would. */
@@ -8,16 +9,6 @@ async function queryDbUpdate(id: bigint): Promise<void> {
   await queryDb('update account set balance = balance + 10, version = version + 1 where id = $1', [id]);
 }
 
-/** Resolves when `n` parties have arrived: forces two transactions to overlap. */
-function barrier(n: number): () => Promise<void> {
-  let arrived = 0;
-  let release!: () => void;
-  const all = new Promise<void>((r) => (release = r));
-  return () => {
-    if (++arrived === n) release();
-    return all;
-  };
-}
 
 describe('safe transactions: retries, savepoints', () => {
   let db: Database;
