@@ -111,6 +111,27 @@ describe('collections: byParent and refreshByParent (DESIGN rules 1 and 2)', () 
     });
   });
 
+  it('childrenOf: a loaded collection synchronously, with no statement; USAGE for one not loaded, and nothing read', async () => {
+    await db.transaction(async (s) => {
+      const lines = s.api(DocLine);
+      const [doc, other] = await s.query(Doc).where({ id: { in: [docId, otherDocId] } }).orderBy('id').batchIn(DocLine).all();
+      const before = s.stats.statements;
+      expect(orders(lines.childrenOf(doc!))).to.deep.equal([1, 2, 3]);
+      expect(lines.childrenOf(other!)).to.deep.equal([]);
+      expect(lines.childrenOf(doc!)).to.deep.equal(await lines.byParent(doc!)); // the same rops as byParent
+      // It follows the session's changes, as byParent does.
+      const added = await lines.insertByParent(doc!, { nOrder: 4, idItem: 4n, qty: '1' });
+      lines.delete(lines.childrenOf(doc!).find((l) => l.get('nOrder') === 1)!);
+      expect(orders(lines.childrenOf(doc!))).to.deep.equal([2, 3, 4]);
+      expect(() => lines.childrenOf(added)).to.throw(UsageError, "DocLine's parent"); // a parent of the wrong entity
+      // A line inserted in this session has a known-empty collection of lots; a loaded line's lots were never read.
+      expect(s.api(Lot).childrenOf(added)).to.deep.equal([]);
+      const line = lines.childrenOf(doc!).find((l) => !l.isNew())!;
+      expect(() => s.api(Lot).childrenOf(line)).to.throw(UsageError, /not loaded in this session; await byParent/);
+      expect(s.stats.statements - before).to.equal(0);
+    });
+  });
+
   it('refuses a parent of the wrong entity', async () => {
     await db.transaction(async (s) => {
       const doc = await s.api(Doc).load(docId);

@@ -2,14 +2,13 @@ import { UsageError } from '../errors/usage-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import type { AnyEntity, FieldInput, FieldOf, FieldValue, IndexesOf, InsertByParentValues, InsertValues, IsUniqueIndex, KeyInput, WritableField } from '../schema/entity.js';
-import type { ColumnMeta, EntityMeta } from '../schema/entity-meta.js';
+import type { EntityMeta } from '../schema/entity-meta.js';
 import type { CacheIndex } from '../session/cache-index.js';
-import { isLive, type RowState } from '../session/row-state.js';
+import { isLive } from '../session/row-state.js';
 import type { UnitOfWork } from '../session/unit-of-work.js';
 import type { LockOptions } from '../session/row-lock.js';
-import { showKey } from '../errors/show-key.js';
-import { sameValue } from '../schema/keys.js';
 import { lockedRows, rowsByKeys } from './keyed-reads.js';
+import { collectionOf, parentKeyForInsert } from './parent-link.js';
 import { asRop, asRops, asRopsOrUndefined, type Rop, rowOf } from './rop.js';
 import { type HasUnitOfWork, unitOfWorkOf } from './session-internals.js';
 import { TxIndex } from './tx-index.js';
@@ -83,23 +82,8 @@ export class EntityApi<E extends AnyEntity> {
   /** Inserts a child row of `parent`'s collection: the parent-ref field is set from `parent`. */
   insertByParent(parent: Rop, values: InsertByParentValues<E>): Promise<Rop<E>> {
     try {
-      const relation = this.meta.parent;
-      if (!relation) throw UsageError.noParent(this.meta.name, 'insertByParent');
-      const parentMeta = relation.entity().meta;
-      if (rowOf(parent).meta !== parentMeta) {
-        throw UsageError.wrongEntity(`insertByParent (${this.meta.name}'s parent)`, parentMeta.name, parent.entityName);
-      }
-      if (!parent.exists()) throw UsageError.deletedRow(parentMeta.name, parent.id, 'a parent of new rows');
-      const parentRow = rowOf(parent);
-      const parentKey = parentMeta.key.columns.map((c) => parentRow.values[c.index]);
-      relation.fields.forEach((field, i) => {
-        const given = (values as Record<string, unknown>)[field];
-        const column = this.meta.columns[relation.columnIndexes[i] as number];
-        if (given !== undefined && given !== null && column !== undefined && !sameValue(column.normalize(given), parentKey[i])) {
-          throw new ValidationError(`insertByParent: ${field} ${String(given)} contradicts the parent ${showKey(parent.id)}; leave it out`, this.meta.name, field);
-        }
-      });
-      return this.unitOfWork.changes.insert(this.meta, values as Record<string, unknown>, relation.columnIndexes, parentKey) as unknown as Promise<Rop<E>>;
+      const { relation, key } = parentKeyForInsert(this.meta, parent, values as Record<string, unknown>);
+      return this.unitOfWork.changes.insert(this.meta, values as Record<string, unknown>, relation.columnIndexes, key) as unknown as Promise<Rop<E>>;
     } catch (e) {
       return Promise.reject(e);
     }
@@ -196,6 +180,28 @@ export class EntityApi<E extends AnyEntity> {
   }
 
   /**
+   * The children of `parent` in this entity's collection, synchronously, when the session has loaded
+   * that collection (`byParent`, `refreshByParent`, `batchIn`, or a parent inserted in the session):
+   * the same rows `byParent` would return, with no statement and no promise — for walking documents
+   * loaded with `batchIn`. Throws `USAGE` when the collection is not loaded (nothing is read).
+   *
+   * @example
+   * ```ts
+   * const docs = await s.query(Doc).where({ state: 'draft' }).batchIn(DocLine).all();
+   * for (const doc of docs) for (const line of s.api(DocLine).childrenOf(doc)) total += Number(line.get('qty'));
+   * ```
+   */
+  childrenOf(parent: Rop): Rop<E>[] {
+    const { index, key } = this.#collection(parent, 'childrenOf');
+    const indexKey = index.keyOf(key);
+    if (parent.isNew()) index.markLoaded(indexKey);
+    const live = index.liveIfLoaded(indexKey);
+    if (!live) throw UsageError.collectionNotLoaded(this.meta.name, parent.entityName, parent.id);
+    this.unitOfWork.rows.countHits();
+    return asRops<E>(live);
+  }
+
+  /**
    * The children of `parent`, always read from the database (one statement) and merged with the
    * session (DESIGN rule 2): rows changed in this session keep their values, rows deleted in it stay
    * out, rows inserted in it are included, rows new in the database appear.
@@ -261,16 +267,8 @@ export class EntityApi<E extends AnyEntity> {
     uow.changes.markDeleted(held, false);
   }
 
-  #collection(parent: Rop): { index: CacheIndex; key: unknown[] } {
-    const relation = this.meta.parent;
-    if (!relation) throw UsageError.noParent(this.meta.name, 'byParent');
-    const parentMeta = relation.entity().meta;
-    if (rowOf(parent).meta !== parentMeta) {
-      throw UsageError.wrongEntity(`byParent (${this.meta.name}'s parent)`, parentMeta.name, parent.entityName);
-    }
-    this.unitOfWork.changes.assertAttached(rowOf(parent));
-    const values = rowOf(parent).values;
-    return { index: this.unitOfWork.rows.index(this.meta, relation.columnIndexes), key: parentMeta.key.columns.map((c) => values[c.index]) };
+  #collection(parent: Rop, call = 'byParent'): { index: CacheIndex; key: unknown[] } {
+    return collectionOf(this.meta, this.unitOfWork, parent, call);
   }
 
   /** An id as the identity map keys it (`VALIDATION` for one the key cannot hold). */

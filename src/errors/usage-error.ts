@@ -43,6 +43,11 @@ export class UsageError extends CellarError {
     return new UsageError(`${entity} ${showKey(id)} was deleted in this session; it cannot be ${call}`);
   }
 
+  /** `childrenOf` of a collection the session has not loaded. */
+  static collectionNotLoaded(child: string, parent: string, id: unknown): UsageError {
+    return new UsageError(`childrenOf: the ${child} collection of ${parent} ${showKey(id)} is not loaded in this session; await byParent(parent) once, or load the parents with batchIn(${child})`);
+  }
+
   /** `Database.open` without a URL. */
   static noDatabaseUrl(): UsageError {
     return new UsageError('no database URL: pass { url } or set DATABASE_URL (for a throw-away server, see startEmbeddedPostgres())');
