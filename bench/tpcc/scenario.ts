@@ -184,7 +184,7 @@ const p = (xs: number[], q: number): number => {
 /** The markdown table: medians over runs per side and isolation level. */
 export function tpccTable(runs: readonly TpccRun[], terminals = 8): string {
   const lines = [
-    `${terminals} terminals, ${SCALE.warehouses} warehouses (scaled: ${SCALE.items.toLocaleString('en')} items, ${SCALE.customersPerDistrict} customers per district), the standard mix, no think time; medians of the runs.`,
+    `${terminals} terminals, ${SCALE.warehouses} warehouses (scaled: ${SCALE.items.toLocaleString('en')} items, ${SCALE.customersPerDistrict} customers per district), the standard mix, no think time; medians of ${runs.length / 4} runs per side and isolation level.`,
     '',
     '| isolation | side | New-Order / min | cellar / pg | NO p50 / p95 ms | Payment p50 / p95 ms | statements NO / P / OS / D / SL | retries / 100 tx | client CPU / tx ms | server CPU / tx ms | consistency 1–4 |',
     '|---|---|---:|---:|---:|---:|---|---:|---:|---:|:---:|',
