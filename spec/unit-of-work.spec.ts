@@ -205,7 +205,7 @@ describe('unit of work: insert, update, delete, flush, commit', () => {
     expect(await countRows('doc_line', `id_doc = ${doc.id} and note = 'line 19999' and qty = 19999.5`)).to.equal(1);
   });
 
-  it('deletes by = ANY, children before parents, and cascades to children not loaded yet', async () => {
+  it('deletes by = ANY, children before parents, and cascades to children not loaded yet by their parents\' keys, unread', async () => {
     const id = await seedDoc(3);
     await db.transaction(async (s) => {
       const line = await s.api(DocLine).load((await s.select('select min(id) as id from doc_line where id_doc = {id}', { id }, { id: col.bigint() }))[0]!.id);
@@ -218,11 +218,51 @@ describe('unit of work: insert, update, delete, flush, commit', () => {
       expect(doc.exists()).to.equal(false);
       expect(await s.api(Doc).find(id)).to.equal(undefined);
     });
-    // Each delete returns the ids it did not delete (for exact optimistic-lock errors): WITH w AS (DELETE …) SELECT …
-    const deletes = log.sql.filter((q) => /^WITH w AS \(DELETE FROM /.test(q));
-    expect(deletes.map((q) => /DELETE FROM ("[^"]+")/.exec(q)?.[1])).to.deep.equal(['"lot"', '"doc_line"', '"doc"']);
-    expect(deletes[2]).to.match(/= ANY\(\$1::int8\[\]\)/);
+    // Nobody held the lines or lots: they go by the doc's key, grandchildren first, with no read of them;
+    // then the doc by id, returning the ids it did not delete (for exact optimistic-lock errors).
+    expect(log.sql.map((q) => q.split(' ')[0])).to.deep.equal(['SELECT', 'DELETE', 'DELETE', 'WITH']);
+    expect(log.sql[1]).to.match(/^DELETE FROM "lot" t WHERE t\."id_line" IN \(SELECT p1\."id" FROM "doc_line" p1 WHERE p1\."id_doc" IN \(SELECT \* FROM unnest\(\$1::int8\[\]\)\)\)$/);
+    expect(log.sql[2]).to.match(/^DELETE FROM "doc_line" t WHERE t\."id_doc" IN \(SELECT \* FROM unnest\(\$1::int8\[\]\)\)$/);
+    expect(log.sql[3]).to.match(/^WITH w AS \(DELETE FROM "doc" t WHERE t\."id" = ANY\(\$1::int8\[\]\)/);
     expect(await countRows('doc', `id = ${id}`)).to.equal(0);
+    expect(await countRows('doc_line', `id_doc = ${id}`)).to.equal(0);
+  });
+
+  it('a cascade of 200,000 children and grandchildren nobody holds: four statements, exactly the right rows gone', async () => {
+    const [doomed, kept] = await db.transaction(async (s) => [(await s.api(Doc).insert({ docNumber: 'big-1', docDate: '2026-11-21' })).id, (await s.api(Doc).insert({ docNumber: 'big-2', docDate: '2026-11-21' })).id]);
+    const client = await plainClient();
+    try {
+      // Seeded behind the session's back: 100,000 lines of the doomed doc with a lot each, and 10 lines of the other.
+      await client.query(`insert into doc_line (id, id_doc, n_order, id_item, qty) select 900000000 + g, $1, g, 1, 1 from generate_series(1, 100000) g`, [String(doomed)]);
+      await client.query(`insert into lot (id, id_line, lot_code, qty) select 900000000 + g, 900000000 + g, 'L', 1 from generate_series(1, 100000) g`);
+      await client.query(`insert into doc_line (id, id_doc, n_order, id_item, qty) select 950000000 + g, $1, g, 1, 1 from generate_series(1, 10) g`, [String(kept)]);
+      await client.query(`insert into lot (id, id_line, lot_code, qty) select 950000000 + g, 950000000 + g, 'K', 1 from generate_series(1, 10) g`);
+      const statements = await db.transaction(async (s) => {
+        s.api(Doc).delete(await s.api(Doc).load(doomed));
+        await s.flush();
+        return s.stats.statements;
+      });
+      expect(statements).to.equal(4); // the load, the lots, the lines, the doc
+      expect(await countRows('doc_line', `id_doc = ${doomed}`)).to.equal(0);
+      expect(await countRows('lot', "lot_code = 'L'")).to.equal(0);
+      expect(await countRows('doc_line', `id_doc = ${kept}`)).to.equal(10);
+      expect(await countRows('lot', "lot_code = 'K'")).to.equal(10);
+      expect(await countRows('doc', `id in (${doomed}, ${kept})`)).to.equal(1);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('a cascade that takes rows the session holds reads the children, so held and unheld rows are told apart', async () => {
+    const id = await seedDoc(3);
+    log.clear();
+    await db.transaction(async (s) => {
+      const doc = await s.api(Doc).load(id);
+      const lines = await s.api(DocLine).byParent(doc); // held: the cascade marks them at once
+      s.api(Doc).delete(doc);
+      expect(lines.every((l) => !l.exists())).to.equal(true);
+    });
+    expect(log.sql.filter((q) => q.startsWith('DELETE'))).to.deep.equal([]); // no delete by parent key
     expect(await countRows('doc_line', `id_doc = ${id}`)).to.equal(0);
   });
 

@@ -252,8 +252,8 @@ export class EntityApi<E extends AnyEntity> {
   /**
    * Deletes rows, and with them the children of every collection declared `onDelete: 'cascade'`. Marks
    * them at once, like `set()` (no statement): the rows and every child held in the session are
-   * deleted now; children only in the database are found at the next flush, which deletes them all,
-   * children first.
+   * deleted now; children only in the database go at the next flush, children first — by their
+   * parents' keys without being read when the session held none of them.
    */
   delete(rops: Rop<E> | readonly Rop<E>[]): void {
     const list = (Array.isArray(rops) ? (rops as readonly Rop<E>[]) : [rops as Rop<E>]).map(rowOf);

@@ -1,5 +1,5 @@
 import type { EntityMeta } from '../schema/entity-meta.js';
-import type { RowState } from './row-state.js';
+import { type RowState, RowStatus } from './row-state.js';
 
 /**
  * The rows with unflushed changes, per entity, so a flush never scans the whole cache. Callers track
@@ -19,6 +19,11 @@ export class ChangeTracker {
     const rows = this.#pending.get(row.meta);
     if (rows) rows.push(row);
     else this.#pending.set(row.meta, [row]);
+  }
+
+  /** The entities with a tracked row marked deleted. */
+  *deletedEntities(): Iterable<EntityMeta> {
+    for (const [meta, rows] of this.#pending) if (rows.some((r) => r.status === RowStatus.Deleted)) yield meta;
   }
 
   /** Tracked rows of an entity (rows that became Gone are skipped by the planner). */

@@ -5,6 +5,7 @@ import { OptimisticLockError } from '../errors/optimistic-lock-error.js';
 import type { ColumnMeta } from '../schema/entity-meta.js';
 import { chunk } from '../sql/chunks.js';
 import { columnArray, keyArrays } from './column-arrays.js';
+import type { ParentKeyDelete } from './cascade-by-parent.js';
 import { COMBINED_MAX_ROWS, combinedWrite } from './combined-write.js';
 import { statementsFor } from './entity-statements.js';
 import type { WriteOperation } from './flush-planner.js';
@@ -31,18 +32,23 @@ export class FlushWriter {
    * Runs the operations; `increments` holds the deltas of incremented columns. Returns the values the
    * database gave incremented columns, for the caller to store in the rows once every write succeeded.
    */
-  async execute(operations: readonly WriteOperation[], connection: Connection, increments: Increments): Promise<ReadBack[]> {
+  async execute(operations: readonly WriteOperation[], connection: Connection, increments: Increments, byParent: readonly ParentKeyDelete[] = []): Promise<ReadBack[]> {
     const readBack: ReadBack[] = [];
-    let rest = operations;
     const writes = operations.filter((op) => op.kind !== 'delete');
+    const deletes = operations.filter((op) => op.kind === 'delete');
     if (this.combine && writes.length >= 2 && writes.reduce((n, op) => n + op.rows.length, 0) <= Math.min(COMBINED_MAX_ROWS, this.chunkSize)) {
       await this.#combined(writes, connection, increments, readBack);
-      rest = operations.filter((op) => op.kind === 'delete');
-    }
-    for (const op of rest) {
+    } else await this.#each(writes, connection, increments, readBack);
+    // Children of deleted parents by the parents' keys, deepest first, before the parents themselves.
+    for (const d of byParent) await connection.query(d.sql, d.params, { entity: d.meta.name, table: d.meta.table, operation: 'DELETE' });
+    await this.#each(deletes, connection, increments, readBack);
+    return readBack;
+  }
+
+  async #each(operations: readonly WriteOperation[], connection: Connection, increments: Increments, readBack: ReadBack[]): Promise<void> {
+    for (const op of operations) {
       for (const rows of op.rows.length <= this.chunkSize ? [op.rows] : chunk(op.rows, this.chunkSize)) await this.#write(op, rows, connection, increments, readBack);
     }
-    return readBack;
   }
 
   async #combined(operations: readonly WriteOperation[], connection: Connection, increments: Increments, readBack: ReadBack[]): Promise<void> {

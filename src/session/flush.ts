@@ -1,5 +1,8 @@
+import type { EntityMeta } from '../schema/entity-meta.js';
 import type { EntityRegistry } from '../schema/entity-registry.js';
 import type { CollectionLoader } from './collection-loader.js';
+import { type ParentKeyDelete, parentKeyDeletes } from './cascade-by-parent.js';
+import type { ChangeTracker } from './change-tracker.js';
 import { FlushWriter, type ReadBack } from './flush-writer.js';
 import { planFlush } from './flush-planner.js';
 import type { RowWriter } from './row-writer.js';
@@ -30,20 +33,27 @@ export class Flush {
 
   async run(): Promise<void> {
     this.tx.assertUsable();
-    const roots = this.changes.takeCascadeRoots();
-    if (roots.length > 0) this.changes.markDeleted(await this.collections.cascade(roots), false);
+    const { roots, held } = this.changes.takeCascadeRoots();
+    let byParent: ParentKeyDelete[] = [];
+    if (roots.length > 0) {
+      // Children nobody holds are deleted by their parents' keys, unread; otherwise they are read first.
+      const quick = held ? undefined : parentKeyDeletes(this.registry, roots, entitiesDeleting(this.changes.tracker));
+      if (quick) byParent = quick;
+      else this.changes.markDeleted(await this.collections.cascade(roots), false);
+    }
     const plan = planFlush(this.changes.tracker, this.registry);
-    if (plan.length === 0) return;
+    if (plan.length === 0 && byParent.length === 0) return;
     const started = performance.now();
     const rows = plan.reduce((n, op) => n + op.rows.length, 0);
     let readBack: ReadBack[];
     try {
-      readBack = await this.tx.run((c) => tracedFlush(c, this.tx.telemetry, this.tx.spanContext, rows, () => this.#writer.execute(plan, c, this.changes.tracker.increments)));
+      readBack = await this.tx.run((c) => tracedFlush(c, this.tx.telemetry, this.tx.spanContext, rows, () => this.#writer.execute(plan, c, this.changes.tracker.increments, byParent)));
     } catch (e) {
       this.tx.abort(e);
       throw e;
     }
     for (const { row, columnIndex, value } of readBack) this.changes.storeReturned(row, columnIndex, value);
+    for (const d of byParent) this.tx.writes.wrote(d.meta.table);
     const writes = this.tx.writes;
     for (const op of plan) {
       writes.wrote(op.meta.table);
@@ -55,4 +65,9 @@ export class Flush {
     this.counters.flushes++;
     this.counters.flushTimeMs += performance.now() - started;
   }
+}
+
+/** The entities with rows marked deleted, pending in the tracker. */
+function entitiesDeleting(tracker: ChangeTracker): Set<EntityMeta> {
+  return new Set(tracker.deletedEntities());
 }

@@ -28,6 +28,8 @@ export class RowWriter implements RowOwner {
   readonly tracker = new ChangeTracker();
   /** Rows deleted since the last flush whose entity has cascading child collections. */
   #cascadeRoots: RowState[] = [];
+  /** Whether a delete since the last flush took rows the session held with it (see {@link cascadeHeld}). */
+  #cascadeHeld = false;
   readonly #inserter: RowInserter;
 
   constructor(
@@ -188,6 +190,7 @@ export class RowWriter implements RowOwner {
     for (const row of rows) {
       if (cascade && this.registry.childrenOf(row.meta).some((r) => r.onDelete === 'cascade')) this.#cascadeRoots.push(row);
       if (row.status !== RowStatus.New && row.meta.key.keyless) throw UsageError.keyless(row.meta.name, 'deleted once written');
+      if (!cascade) this.#cascadeHeld = true;
       if (row.status === RowStatus.New) {
         row.status = RowStatus.Gone;
         this.cache.remove(row);
@@ -199,11 +202,16 @@ export class RowWriter implements RowOwner {
     }
   }
 
-  /** The cascade roots deleted since the last call (the flush resolves them). */
-  takeCascadeRoots(): RowState[] {
-    const roots = this.#cascadeRoots;
+  /**
+   * The cascade roots deleted since the last call (the flush resolves them), and whether those deletes
+   * also took rows held in the session (then the flush reads the children: held rows must be told
+   * apart from the rest).
+   */
+  takeCascadeRoots(): { roots: RowState[]; held: boolean } {
+    const taken = { roots: this.#cascadeRoots, held: this.#cascadeHeld };
     this.#cascadeRoots = [];
-    return roots;
+    this.#cascadeHeld = false;
+    return taken;
   }
 
   /** After a flush wrote a row: a deleted row is gone for good; a written one is clean (its version bumped). */
@@ -227,6 +235,7 @@ export class RowWriter implements RowOwner {
     this.cache.clear();
     this.tracker.clear();
     this.#cascadeRoots = [];
+    this.#cascadeHeld = false;
     this.cells.reset();
   }
 }

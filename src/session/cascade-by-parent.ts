@@ -1,0 +1,75 @@
+import type { ColumnMeta, EntityMeta } from '../schema/entity-meta.js';
+import type { ChildRelation, EntityRegistry } from '../schema/entity-registry.js';
+import { quoteIdentifier as q } from '../schema/naming.js';
+import { keyArrays } from './column-arrays.js';
+import type { RowState } from './row-state.js';
+
+/** One statement deleting the rows of an entity under parents being deleted, by their keys. */
+export interface ParentKeyDelete {
+  readonly meta: EntityMeta;
+  readonly sql: string;
+  readonly params: readonly string[];
+}
+
+/**
+ * The deletes that take the children of cascading collections with `roots` when nobody holds them:
+ * `DELETE FROM lot t WHERE t."id_line" IN (SELECT p1."id" FROM "doc_line" p1 WHERE p1."id_doc" = ANY($1::int8[]))`,
+ * then `DELETE FROM doc_line …`, deepest first — no read of the children, whatever their number.
+ * Undefined when that is not safe and the flush must read the children instead: a cached entity or a
+ * cycle in the tree (its rows' keys must be known), or rows of the tree's entities pending in the
+ * session (they would be deleted twice).
+ */
+export function parentKeyDeletes(registry: EntityRegistry, roots: readonly RowState[], pendingDeletes: ReadonlySet<EntityMeta>): ParentKeyDelete[] | undefined {
+  const byEntity = new Map<EntityMeta, RowState[]>();
+  for (const row of roots) {
+    const group = byEntity.get(row.meta);
+    if (group) group.push(row);
+    else byEntity.set(row.meta, [row]);
+  }
+  const out: ParentKeyDelete[] = [];
+  for (const [meta, rows] of byEntity) {
+    const params = keyArrays(meta, rows);
+    const cast = meta.key.columns.map((c, i) => `$${i + 1}::${c.castType}[]`);
+    const rootSet = `SELECT * FROM unnest(${cast.join(', ')})`;
+    const planned = descend(registry, meta, rootSet, 1, new Set([meta]), pendingDeletes);
+    if (planned === undefined) return undefined;
+    for (const d of planned) out.push({ ...d, params });
+  }
+  return out;
+}
+
+/** The deletes below `parent` (whose deleted keys `parentSet` selects), deepest first; undefined when unsafe. */
+function descend(
+  registry: EntityRegistry,
+  parent: EntityMeta,
+  parentSet: string,
+  depth: number,
+  seen: Set<EntityMeta>,
+  pendingDeletes: ReadonlySet<EntityMeta>,
+): Omit<ParentKeyDelete, 'params'>[] | undefined {
+  const out: Omit<ParentKeyDelete, 'params'>[] = [];
+  for (const relation of registry.childrenOf(parent).filter((r) => r.onDelete === 'cascade')) {
+    const child = relation.child;
+    if (seen.has(child) || child.cache || pendingDeletes.has(child)) return undefined;
+    const refs = refColumns(relation);
+    const alias = `p${depth}`;
+    const childSet = child.key.keyless ? undefined : `SELECT ${child.key.columns.map((c) => `${alias}.${q(c.column)}`).join(', ')} FROM ${child.sqlTable} ${alias} WHERE ${inSet(alias, refs, parentSet)}`;
+    if (childSet !== undefined) {
+      const below = descend(registry, child, childSet, depth + 1, new Set([...seen, child]), pendingDeletes);
+      if (below === undefined) return undefined;
+      out.push(...below);
+    } else if (registry.childrenOf(child).length > 0) return undefined;
+    out.push({ meta: child, sql: `DELETE FROM ${child.sqlTable} t WHERE ${inSet('t', refs, parentSet)}` });
+  }
+  return out;
+}
+
+function refColumns(relation: ChildRelation): ColumnMeta[] {
+  return relation.columnIndexes.map((i) => relation.child.columns[i] as ColumnMeta);
+}
+
+/** `a."x" IN (…)`, or `(a."x", a."y") IN (…)` for a composite reference. */
+function inSet(alias: string, columns: readonly ColumnMeta[], set: string): string {
+  const list = columns.map((c) => `${alias}.${q(c.column)}`);
+  return `${list.length === 1 ? list[0] : `(${list.join(', ')})`} IN (${set})`;
+}
