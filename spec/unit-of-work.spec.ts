@@ -237,12 +237,13 @@ describe('unit of work: insert, update, delete, flush, commit', () => {
       await client.query(`insert into lot (id, id_line, lot_code, qty) select 900000000 + g, 900000000 + g, 'L', 1 from generate_series(1, 100000) g`);
       await client.query(`insert into doc_line (id, id_doc, n_order, id_item, qty) select 950000000 + g, $1, g, 1, 1 from generate_series(1, 10) g`, [String(kept)]);
       await client.query(`insert into lot (id, id_line, lot_code, qty) select 950000000 + g, 950000000 + g, 'K', 1 from generate_series(1, 10) g`);
-      const statements = await db.transaction(async (s) => {
+      const stats = await db.transaction(async (s) => {
         s.api(Doc).delete(await s.api(Doc).load(doomed));
         await s.flush();
-        return s.stats.statements;
+        return s.stats;
       });
-      expect(statements).to.equal(4); // the load, the lots, the lines, the doc
+      expect(stats.statements).to.equal(4); // the load, the lots, the lines, the doc
+      expect(stats.rowsWritten).to.equal(200_001);
       expect(await countRows('doc_line', `id_doc = ${doomed}`)).to.equal(0);
       expect(await countRows('lot', "lot_code = 'L'")).to.equal(0);
       expect(await countRows('doc_line', `id_doc = ${kept}`)).to.equal(10);

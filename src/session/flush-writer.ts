@@ -29,20 +29,23 @@ export class FlushWriter {
   ) {}
 
   /**
-   * Runs the operations; `increments` holds the deltas of incremented columns. Returns the values the
-   * database gave incremented columns, for the caller to store in the rows once every write succeeded.
+   * Runs the operations, and `byParent` (children deleted by their parents' keys) before the deletes;
+   * `increments` holds the deltas of incremented columns. Returns the values the database gave
+   * incremented columns, for the caller to store in the rows once every write succeeded, and how many
+   * rows the parent-key deletes removed.
    */
-  async execute(operations: readonly WriteOperation[], connection: Connection, increments: Increments, byParent: readonly ParentKeyDelete[] = []): Promise<ReadBack[]> {
+  async execute(operations: readonly WriteOperation[], connection: Connection, increments: Increments, byParent: readonly ParentKeyDelete[] = []): Promise<{ readBack: ReadBack[]; deletedByParent: number }> {
     const readBack: ReadBack[] = [];
+    let deletedByParent = 0;
     const writes = operations.filter((op) => op.kind !== 'delete');
     const deletes = operations.filter((op) => op.kind === 'delete');
     if (this.combine && writes.length >= 2 && writes.reduce((n, op) => n + op.rows.length, 0) <= Math.min(COMBINED_MAX_ROWS, this.chunkSize)) {
       await this.#combined(writes, connection, increments, readBack);
     } else await this.#each(writes, connection, increments, readBack);
     // Children of deleted parents by the parents' keys, deepest first, before the parents themselves.
-    for (const d of byParent) await connection.query(d.sql, d.params, { entity: d.meta.name, table: d.meta.table, operation: 'DELETE' });
+    for (const d of byParent) deletedByParent += (await connection.query(d.sql, d.params, { entity: d.meta.name, table: d.meta.table, operation: 'DELETE' })).rowCount ?? 0;
     await this.#each(deletes, connection, increments, readBack);
-    return readBack;
+    return { readBack, deletedByParent };
   }
 
   async #each(operations: readonly WriteOperation[], connection: Connection, increments: Increments, readBack: ReadBack[]): Promise<void> {

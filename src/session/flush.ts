@@ -45,14 +45,15 @@ export class Flush {
     if (plan.length === 0 && byParent.length === 0) return;
     const started = performance.now();
     const rows = plan.reduce((n, op) => n + op.rows.length, 0);
-    let readBack: ReadBack[];
+    let written: { readBack: ReadBack[]; deletedByParent: number };
     try {
-      readBack = await this.tx.run((c) => tracedFlush(c, this.tx.telemetry, this.tx.spanContext, rows, () => this.#writer.execute(plan, c, this.changes.tracker.increments, byParent)));
+      written = await this.tx.run((c) => tracedFlush(c, this.tx.telemetry, this.tx.spanContext, rows, () => this.#writer.execute(plan, c, this.changes.tracker.increments, byParent)));
     } catch (e) {
       this.tx.abort(e);
       throw e;
     }
-    for (const { row, columnIndex, value } of readBack) this.changes.storeReturned(row, columnIndex, value);
+    for (const { row, columnIndex, value } of written.readBack) this.changes.storeReturned(row, columnIndex, value);
+    this.counters.rowsWritten += written.deletedByParent;
     for (const d of byParent) this.tx.writes.wrote(d.meta.table);
     const writes = this.tx.writes;
     for (const op of plan) {
