@@ -30,19 +30,24 @@ export function parentKeyDeletes(registry: EntityRegistry, roots: readonly RowSt
   for (const [meta, rows] of byEntity) {
     const params = keyArrays(meta, rows);
     const cast = meta.key.columns.map((c, i) => `$${i + 1}::${c.castType}[]`);
-    const rootSet = `SELECT * FROM unnest(${cast.join(', ')})`;
-    const planned = descend(registry, meta, rootSet, 1, new Set([meta]), pendingDeletes);
+    // Rows under the deleted parents: `= ANY` for a one-column key (an index probe per key), else a set.
+    const underRoots: ParentCondition = (alias, refs) =>
+      refs.length === 1 ? `${alias}.${q((refs[0] as ColumnMeta).column)} = ANY(${cast[0] as string})` : inSet(alias, refs, `SELECT * FROM unnest(${cast.join(', ')})`);
+    const planned = descend(registry, meta, underRoots, 1, new Set([meta]), pendingDeletes);
     if (planned === undefined) return undefined;
     for (const d of planned) out.push({ ...d, params });
   }
   return out;
 }
 
-/** The deletes below `parent` (whose deleted keys `parentSet` selects), deepest first; undefined when unsafe. */
+/** The condition that a row (alias, its reference columns) hangs under a parent being deleted. */
+type ParentCondition = (alias: string, refs: readonly ColumnMeta[]) => string;
+
+/** The deletes below `parent` (whose rows being deleted `under` tells), deepest first; undefined when unsafe. */
 function descend(
   registry: EntityRegistry,
   parent: EntityMeta,
-  parentSet: string,
+  under: ParentCondition,
   depth: number,
   seen: Set<EntityMeta>,
   pendingDeletes: ReadonlySet<EntityMeta>,
@@ -53,13 +58,13 @@ function descend(
     if (seen.has(child) || child.cache || pendingDeletes.has(child)) return undefined;
     const refs = refColumns(relation);
     const alias = `p${depth}`;
-    const childSet = child.key.keyless ? undefined : `SELECT ${child.key.columns.map((c) => `${alias}.${q(c.column)}`).join(', ')} FROM ${child.sqlTable} ${alias} WHERE ${inSet(alias, refs, parentSet)}`;
-    if (childSet !== undefined) {
-      const below = descend(registry, child, childSet, depth + 1, new Set([...seen, child]), pendingDeletes);
+    if (!child.key.keyless) {
+      const childSet = `SELECT ${child.key.columns.map((c) => `${alias}.${q(c.column)}`).join(', ')} FROM ${child.sqlTable} ${alias} WHERE ${under(alias, refs)}`;
+      const below = descend(registry, child, (a, r) => inSet(a, r, childSet), depth + 1, new Set([...seen, child]), pendingDeletes);
       if (below === undefined) return undefined;
       out.push(...below);
     } else if (registry.childrenOf(child).length > 0) return undefined;
-    out.push({ meta: child, sql: `DELETE FROM ${child.sqlTable} t WHERE ${inSet('t', refs, parentSet)}` });
+    out.push({ meta: child, sql: `DELETE FROM ${child.sqlTable} t WHERE ${under('t', refs)}` });
   }
   return out;
 }
