@@ -11,10 +11,13 @@ import { tracedFlush } from './traced-flush.js';
 import type { TransactionControl } from './transaction-control.js';
 
 /**
- * The flush, told as one story: find what deleted rows take with them (cascades) → plan the writes
- * (inserts parents first, updates by changed column set, deletes children first) → write them, one
- * statement per operation and chunk → bookkeeping (rows clean or gone, what the transaction wrote,
- * counters) → reset the tracker. A failed write aborts the session: nothing of it is committed.
+ * The flush, told as one story: find what deleted rows take with them (cascades: by the parents' keys
+ * when the session holds none of the children, else by reading them) → plan the writes (inserts
+ * parents first, updates by changed column set, deletes children first) → write them (a small flush's
+ * inserts and updates in one statement, else one per operation and chunk; then the parent-key
+ * deletes, then the deletes) → bookkeeping (rows clean or gone, values read back, what the
+ * transaction wrote, counters) → reset the tracker. A failed write aborts the session: nothing of it
+ * is committed.
  */
 export class Flush {
   readonly #writer: FlushWriter;
