@@ -264,7 +264,7 @@ export class EntityApi<E extends AnyEntity> {
     }
     const held = uow.collections.heldDescendants(list);
     uow.changes.markDeleted(list, true);
-    uow.changes.markDeleted(held, false);
+    uow.changes.markHeldDescendantsDeleted(held);
   }
 
   #collection(parent: Rop, call = 'byParent'): { index: CacheIndex; key: unknown[] } {

@@ -82,11 +82,6 @@ export function retryableCause(error: unknown, on: readonly RetryCondition[]): C
   return undefined;
 }
 
-/** Whether an error is a serialization failure or a deadlock (the default conditions). */
-export function isTransient(error: unknown): boolean {
-  return retryableCause(error, DEFAULT_RETRY.on) !== undefined;
-}
-
 /** Full-jitter exponential backoff: a random delay up to base × 2^(attempt-1), capped. */
 export function backoffMs(attempt: number, policy: RetryPolicy): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));

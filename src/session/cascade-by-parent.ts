@@ -1,6 +1,8 @@
 import type { ColumnMeta, EntityMeta } from '../schema/entity-meta.js';
 import type { ChildRelation, EntityRegistry } from '../schema/entity-registry.js';
 import { quoteIdentifier as q } from '../schema/naming.js';
+import { appendAll } from '../sql/chunks.js';
+import { groupByEntity } from './collection-loader.js';
 import { keyArrays } from './column-arrays.js';
 import type { RowState } from './row-state.js';
 
@@ -20,14 +22,8 @@ export interface ParentKeyDelete {
  * session (they would be deleted twice).
  */
 export function parentKeyDeletes(registry: EntityRegistry, roots: readonly RowState[], pendingDeletes: ReadonlySet<EntityMeta>): ParentKeyDelete[] | undefined {
-  const byEntity = new Map<EntityMeta, RowState[]>();
-  for (const row of roots) {
-    const group = byEntity.get(row.meta);
-    if (group) group.push(row);
-    else byEntity.set(row.meta, [row]);
-  }
   const out: ParentKeyDelete[] = [];
-  for (const [meta, rows] of byEntity) {
+  for (const [meta, rows] of groupByEntity(roots)) {
     const params = keyArrays(meta, rows);
     const cast = meta.key.columns.map((c, i) => `$${i + 1}::${c.castType}[]`);
     // Rows under the deleted parents: `= ANY` for a one-column key (an index probe per key), else a set.
@@ -62,7 +58,7 @@ function descend(
       const childSet = `SELECT ${child.key.columns.map((c) => `${alias}.${q(c.column)}`).join(', ')} FROM ${child.sqlTable} ${alias} WHERE ${under(alias, refs)}`;
       const below = descend(registry, child, (a, r) => inSet(a, r, childSet), depth + 1, new Set([...seen, child]), pendingDeletes);
       if (below === undefined) return undefined;
-      out.push(...below);
+      appendAll(out, below);
     } else if (registry.childrenOf(child).length > 0) return undefined;
     out.push({ meta: child, sql: `DELETE FROM ${child.sqlTable} t WHERE ${under('t', refs)}` });
   }

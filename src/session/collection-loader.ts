@@ -32,9 +32,9 @@ export class CollectionLoader {
    * The live rows of one key of an index: cached when loaded, else one statement. With `lock` the key
    * is always read, its rows locked in key order, and merged as with `refresh`.
    */
-  async rowsByKey(index: CacheIndex, keyValues: readonly unknown[], refresh: boolean, lock?: LockOptions): Promise<RowState[]> {
+  async rowsByKey(index: CacheIndex, keyValues: readonly unknown[], refreshing: boolean, lock?: LockOptions): Promise<RowState[]> {
     const key = index.keyOf(keyValues);
-    if (lock) refresh = true;
+    const refresh = refreshing || lock !== undefined;
     const cached = refresh ? undefined : index.liveIfLoaded(key);
     if (cached) {
       this.rows.countHits();
@@ -172,7 +172,8 @@ export function loadOrder(rootMeta: EntityMeta, classes: readonly EntityMeta[]):
   return order;
 }
 
-function groupByEntity(rows: readonly RowState[]): Map<EntityMeta, RowState[]> {
+/** Rows by entity, in the order first met. */
+export function groupByEntity(rows: readonly RowState[]): Map<EntityMeta, RowState[]> {
   const groups = new Map<EntityMeta, RowState[]>();
   for (const row of rows) {
     const group = groups.get(row.meta);

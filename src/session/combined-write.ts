@@ -18,6 +18,8 @@ export interface CombinedWrite {
   readonly text: string;
   /** Per operation: the result column where its returned values start, or -1 for an insert. */
   readonly offsets: readonly number[];
+  /** The tables written, `doc, doc_line` (the statement's span and log name them). */
+  readonly tables: string;
 }
 
 interface CacheNode {
@@ -86,5 +88,5 @@ function build(operations: readonly WriteOperation[]): CombinedWrite {
     return `SELECT ${part} AS part, ${cells.join(', ')} FROM w${part}`;
   });
   const tail = selects.length > 0 ? selects.join(' UNION ALL ') : 'SELECT NULL::int4 AS part WHERE false';
-  return { text: `WITH ${parts.join(', ')} ${tail}`, offsets };
+  return { text: `WITH ${parts.join(', ')} ${tail}`, offsets, tables: [...new Set(operations.map((op) => op.meta.table))].join(', ') };
 }

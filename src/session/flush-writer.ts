@@ -55,11 +55,11 @@ export class FlushWriter {
   }
 
   async #combined(operations: readonly WriteOperation[], connection: Connection, increments: Increments, readBack: ReadBack[]): Promise<void> {
-    const { text, offsets } = combinedWrite(operations);
+    const { text, offsets, tables } = combinedWrite(operations);
     const params = operations.flatMap((op) => writeParams(op, op.rows, increments));
     const context = {
       operation: 'WRITE',
-      table: [...new Set(operations.map((op) => op.meta.table))].join(', '),
+      table: tables,
       rowsWritten: operations.reduce((n, op) => n + op.rows.length, 0),
       ids: () => operations.flatMap((op) => op.rows.map((r) => r.id)),
     };

@@ -1,8 +1,6 @@
-import type { EntityMeta } from '../schema/entity-meta.js';
 import type { EntityRegistry } from '../schema/entity-registry.js';
 import type { CollectionLoader } from './collection-loader.js';
 import { type ParentKeyDelete, parentKeyDeletes } from './cascade-by-parent.js';
-import type { ChangeTracker } from './change-tracker.js';
 import { FlushWriter, type ReadBack } from './flush-writer.js';
 import { planFlush } from './flush-planner.js';
 import type { RowWriter } from './row-writer.js';
@@ -40,7 +38,7 @@ export class Flush {
     let byParent: ParentKeyDelete[] = [];
     if (roots.length > 0) {
       // Children nobody holds are deleted by their parents' keys, unread; otherwise they are read first.
-      const quick = held ? undefined : parentKeyDeletes(this.registry, roots, entitiesDeleting(this.changes.tracker));
+      const quick = held ? undefined : parentKeyDeletes(this.registry, roots, new Set(this.changes.tracker.deletedEntities()));
       if (quick) byParent = quick;
       else this.changes.markDeleted(await this.collections.cascade(roots), false);
     }
@@ -69,9 +67,4 @@ export class Flush {
     this.counters.flushes++;
     this.counters.flushTimeMs += performance.now() - started;
   }
-}
-
-/** The entities with rows marked deleted, pending in the tracker. */
-function entitiesDeleting(tracker: ChangeTracker): Set<EntityMeta> {
-  return new Set(tracker.deletedEntities());
 }

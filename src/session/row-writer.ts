@@ -96,8 +96,7 @@ export class RowWriter implements RowOwner {
     const pending = this.tracker.increments.get(row);
     const absolute = row.status === RowStatus.New || (row.dirty !== null && isDirty(row.dirty, columnIndex) && !pending?.has(columnIndex));
     if (!absolute) {
-      const before = pending?.get(columnIndex);
-      const total = before === undefined ? step : column.normalize(add(before, step));
+      const total = foldedDelta(column, pending, step);
       if (pending) pending.set(columnIndex, total);
       else this.tracker.increments.set(row, new Map([[columnIndex, total]]));
     }
@@ -126,8 +125,7 @@ export class RowWriter implements RowOwner {
       throw new UsageError(`${row.meta.name}.${column.field} has an unflushed set(); flush before incrementAndGet, or use increment()`);
     }
     const step = column.normalize(delta);
-    const before = pending?.get(columnIndex);
-    const total = before === undefined ? step : column.normalize(add(before, step));
+    const total = foldedDelta(column, pending, step);
     column.normalize(add(row.values[columnIndex], step)); // the sum must fit the column before anything is sent
     const meta = row.meta;
     const params = [...meta.key.columns.map((c) => encodeParam(row.values[c.index])), encodeParam(total)];
@@ -190,7 +188,6 @@ export class RowWriter implements RowOwner {
     for (const row of rows) {
       if (cascade && this.registry.childrenOf(row.meta).some((r) => r.onDelete === 'cascade')) this.#cascadeRoots.push(row);
       if (row.status !== RowStatus.New && row.meta.key.keyless) throw UsageError.keyless(row.meta.name, 'deleted once written');
-      if (!cascade) this.#cascadeHeld = true;
       if (row.status === RowStatus.New) {
         row.status = RowStatus.Gone;
         this.cache.remove(row);
@@ -200,6 +197,17 @@ export class RowWriter implements RowOwner {
         row.status = RowStatus.Deleted;
       }
     }
+  }
+
+  /**
+   * Marks deleted the rows the session holds under cascading collections of rows just deleted: the
+   * flush must then read the children (held rows told apart from the rest) instead of deleting them
+   * by their parents' keys.
+   */
+  markHeldDescendantsDeleted(rows: readonly RowState[]): void {
+    if (rows.length === 0) return;
+    this.markDeleted(rows, false);
+    this.#cascadeHeld = true;
   }
 
   /**
@@ -238,4 +246,10 @@ export class RowWriter implements RowOwner {
     this.#cascadeHeld = false;
     this.cells.reset();
   }
+}
+
+/** The delta pending for `column` with `step` added (`step` alone when none is pending). */
+function foldedDelta(column: ColumnMeta, pending: ReadonlyMap<number, unknown> | undefined, step: unknown): unknown {
+  const before = pending?.get(column.index);
+  return before === undefined ? step : column.normalize((column.type.add as NonNullable<ColumnMeta['type']['add']>)(before, step));
 }
