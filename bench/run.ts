@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { resolveDatabaseUrl } from '../src/index.js';
 import { bulkJobScenarios, bulkTable, findObjectsScenario } from './bulk-scenarios.js';
 import { cacheScenarios } from './cache-scenarios.js';
@@ -6,6 +7,8 @@ import { coreScenarios } from './core-scenarios.js';
 import { keyScenarios, keyTable } from './key-scenarios.js';
 import { telemetryScenarios } from './telemetry-scenarios.js';
 import { tpccScenarios, tpccTable } from './tpcc/scenario.js';
+import { documentScenarios, documentTable } from './documents/scenario.js';
+import { documentChart } from './documents/chart.js';
 import { type Comparison, median, table, writeSection } from './harness.js';
 
 // `npm run bench [-- --runs N] [-- --no-write]`: every scenario beside hand-written pg in one process
@@ -45,6 +48,11 @@ try {
     const find = [await findObjectsScenario(database.url, runs), await findObjectsScenario(database.url, runs, 100_000)];
     compared.push(...find);
     section('bulk', `${bulkTable(jobs)}\n\n${table(find)}`);
+  }
+  if (wanted('documents')) {
+    const shapes = await documentScenarios(database.url, runs);
+    section('documents', `${documentTable(shapes)}\n\n![cellar / hand-written pg per shape](documents.svg)`);
+    if (write) writeFileSync('docs/documents.svg', documentChart(shapes));
   }
   if (wanted('telemetry')) section('telemetry', await telemetryScenarios(database.url, runs));
   if (wanted('tpcc')) section('tpcc', tpccTable(await tpccScenarios(database.url, runs >= 3 ? 3 : runs)));
