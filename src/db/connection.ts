@@ -1,5 +1,8 @@
 import type { Context } from '@opentelemetry/api';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { CommitOutcomeUnknownError } from '../errors/commit-outcome-unknown-error.js';
 import { ConnectionLostError, QueryTimeoutError } from '../errors/db-error.js';
 import { abandonClient, guardParser } from './client-guards.js';
@@ -108,6 +111,21 @@ export class Connection {
   }
 
   /**
+   * Streams `pieces` (COPY text format) into `text`, a `COPY … FROM STDIN`; counted, timed, traced and
+   * its errors converted like any statement. Resolves to the rows copied. A piece that cannot be
+   * produced aborts the COPY (CopyFail): nothing of it is written and the connection stays usable.
+   */
+  copyIn(text: string, pieces: Iterable<string>, context?: WriteContext): Promise<number> {
+    return this.#send({ text, values: [] }, context, () => this.#guarded(text, () => this.#copy(text, pieces))).then((r) => r.rowCount ?? 0);
+  }
+
+  async #copy(text: string, pieces: Iterable<string>): Promise<pg.QueryResult> {
+    const stream = this.#client.query(copyFrom(text));
+    await pipeline(Readable.from(pieces), stream);
+    return { command: 'COPY', rowCount: stream.rowCount, oid: 0, rows: [], fields: [] };
+  }
+
+  /**
    * The prepared statement's name for generated SQL with parameters (see {@link StatementNames}), for
    * small calls only. Statements without parameters (DDL, FETCH) gain nothing from a name. A bulk
    * call (arrays of thousands of keys or rows) is planned each time: PostgreSQL's generic plan of a
@@ -200,14 +218,14 @@ export class Connection {
     if (log.enabled('debug')) log.write('debug', { event: 'transaction', sql, durationMs }, `cellar ${sql}`);
   }
 
-  async #send(config: pg.QueryConfig | pg.QueryArrayConfig, context?: WriteContext): Promise<pg.QueryResult> {
+  async #send(config: pg.QueryConfig | pg.QueryArrayConfig, context?: WriteContext, execute = (): Promise<pg.QueryResult> => this.#execute(config as pg.QueryConfig)): Promise<pg.QueryResult> {
     this.#statements++;
     const { log, tracing } = this.#telemetry;
     const span = tracing.startStatement(config.text, context, this.traceParent);
     const started = performance.now();
     let result: pg.QueryResult;
     try {
-      result = await this.#execute(config as pg.QueryConfig);
+      result = await execute();
     } catch (e) {
       const error = this.#failed(e, context && { entity: context.entity, ids: context.ids?.() });
       failSpan(span, error);
@@ -234,13 +252,17 @@ export class Connection {
    * the statement is then cancelled and the client destroyed, its late reply dropped.
    */
   #execute(query: string | pg.QueryConfig): Promise<pg.QueryResult> {
+    return this.#guarded(typeof query === 'string' ? query : query.text, () => this.#client.query(query as pg.QueryConfig));
+  }
+
+  #guarded(text: string, start: () => Promise<pg.QueryResult>): Promise<pg.QueryResult> {
     if (this.#broken !== undefined) return Promise.reject(ConnectionLostError.beforeSend(this.#broken));
-    const pending = this.#client.query(query as pg.QueryConfig);
+    const pending = start();
     const timeoutMs = this.queryTimeoutMs;
     if (!(timeoutMs > 0)) return pending;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        const error = new QueryTimeoutError(timeoutMs, typeof query === 'string' ? query : query.text);
+        const error = new QueryTimeoutError(timeoutMs, text);
         this.#broken ??= error;
         pending.catch(() => undefined); // it fails when the socket goes; nobody waits for it any more
         abandonClient(this.#client);

@@ -20,6 +20,8 @@ export class EntityStatements {
   /** `ORDER BY` of the key: `t."id"`, or `t."w_id", t."d_id"`. */
   readonly keyOrder: string;
   readonly insert: string;
+  /** `COPY t (every column) FROM STDIN`: the insert of a large group (see `copyPieces`). */
+  readonly copyInsert: string;
   readonly delete: string;
   /** The keys of arrays of keys that exist: `SELECT <key columns> … WHERE <whereIdIn>`. */
   readonly existingIds: string;
@@ -52,6 +54,8 @@ export class EntityStatements {
     this.insert =
       `INSERT INTO ${this.table} (${all.map((c) => q(c.column)).join(', ')}) ${overriding}` +
       `SELECT * FROM unnest(${all.map((c, i) => `$${i + 1}::${c.castType}[]`).join(', ')})`;
+    // COPY writes the values given to an identity column, ALWAYS or not (like OVERRIDING SYSTEM VALUE).
+    this.copyInsert = `COPY ${this.table} (${all.map((c) => q(c.column)).join(', ')}) FROM STDIN`;
     const key = meta.key.columns;
     this.whereIdIn = this.whereKeysIn(key);
     this.whereOneId = key.map((c, i) => `${this.column(c)} = $${i + 1}::${c.castType}`).join(' AND ');

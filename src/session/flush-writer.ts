@@ -7,6 +7,7 @@ import { chunk } from '../sql/chunks.js';
 import { columnArray, keyArrays } from './column-arrays.js';
 import type { ParentKeyDelete } from './cascade-by-parent.js';
 import { COMBINED_MAX_ROWS, combinedWrite } from './combined-write.js';
+import { copyPieces } from './copy-rows.js';
 import { statementsFor } from './entity-statements.js';
 import type { WriteOperation } from './flush-planner.js';
 import type { RowState } from './row-state.js';
@@ -17,7 +18,8 @@ export type { ReadBack } from './write-rows.js';
 /**
  * Executes planned writes. A small flush (up to {@link COMBINED_MAX_ROWS} rows) writes its inserts
  * and updates in one combined statement (see `combinedWrite`), then its deletes; a larger one writes
- * one statement per operation per chunk of `chunkSize` rows. Every update and delete must match
+ * one statement per operation per chunk of `chunkSize` rows — an entity's inserts of `copyFrom` rows
+ * or more as one streamed `COPY … FROM STDIN` instead. Every update and delete must match
  * exactly the rows it names (and their version, when the entity has one); anything less raises
  * `OptimisticLockError` naming exactly the rows that did not match.
  */
@@ -26,6 +28,8 @@ export class FlushWriter {
     readonly chunkSize: number,
     /** Write the inserts and updates of a small flush in one statement (`DatabaseOptions.combineWrites`). */
     readonly combine = true,
+    /** Rows of one entity's inserts from which they go by COPY (`DatabaseOptions.copyInsertsFrom`). */
+    readonly copyFrom = Number.POSITIVE_INFINITY,
   ) {}
 
   /**
@@ -39,7 +43,7 @@ export class FlushWriter {
     let deletedByParent = 0;
     const writes = operations.filter((op) => op.kind !== 'delete');
     const deletes = operations.filter((op) => op.kind === 'delete');
-    if (this.combine && writes.length >= 2 && writes.reduce((n, op) => n + op.rows.length, 0) <= Math.min(COMBINED_MAX_ROWS, this.chunkSize)) {
+    if (this.combine && writes.length >= 2 && !writes.some((op) => op.kind === 'insert' && op.rows.length >= this.copyFrom) && writes.reduce((n, op) => n + op.rows.length, 0) <= Math.min(COMBINED_MAX_ROWS, this.chunkSize)) {
       await this.#combined(writes, connection, increments, readBack);
     } else await this.#each(writes, connection, increments, readBack);
     // Children of deleted parents by the parents' keys, deepest first, before the parents themselves.
@@ -50,8 +54,18 @@ export class FlushWriter {
 
   async #each(operations: readonly WriteOperation[], connection: Connection, increments: Increments, readBack: ReadBack[]): Promise<void> {
     for (const op of operations) {
+      if (op.kind === 'insert' && op.rows.length >= this.copyFrom) {
+        await this.#copy(op, connection);
+        continue;
+      }
       for (const rows of op.rows.length <= this.chunkSize ? [op.rows] : chunk(op.rows, this.chunkSize)) await this.#write(op, rows, connection, increments, readBack);
     }
+  }
+
+  /** One entity's inserts as one `COPY … FROM STDIN`, streamed: no parameter or chunk limit applies. */
+  async #copy(op: WriteOperation, connection: Connection): Promise<void> {
+    const { meta, rows } = op;
+    await connection.copyIn(statementsFor(meta).copyInsert, copyPieces(meta, rows), { entity: meta.name, table: meta.table, operation: 'COPY', ids: () => rows.map((r) => r.id) });
   }
 
   async #combined(operations: readonly WriteOperation[], connection: Connection, increments: Increments, readBack: ReadBack[]): Promise<void> {

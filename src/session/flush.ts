@@ -28,8 +28,9 @@ export class Flush {
     private readonly counters: SessionCounters,
     writeChunkSize: number,
     combineWrites = true,
+    copyFrom = Number.POSITIVE_INFINITY,
   ) {
-    this.#writer = new FlushWriter(writeChunkSize, combineWrites);
+    this.#writer = new FlushWriter(writeChunkSize, combineWrites, copyFrom);
   }
 
   async run(): Promise<void> {

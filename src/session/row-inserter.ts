@@ -62,7 +62,10 @@ export class RowInserter {
 
   #addNew(meta: EntityMeta, values: unknown[], id: bigint): RowState {
     values[meta.idIndex] = (meta.key.generated as ColumnMeta).spec.mode === 'number' ? Number(id) : id;
-    return this.#add(meta, values);
+    const row = this.createRow(this.owner.scope, meta, values, RowStatus.New);
+    this.cache.addFresh(row);
+    this.tracker.track(row);
+    return row;
   }
 
   /**

@@ -24,6 +24,8 @@ export class IdentityMap {
   readonly #idPositions: readonly number[];
   #unfiled: RowState[][] = [];
   #unfiledCount = 0;
+  /** The unfiled batch new rows are appended to (see {@link IdentityMap.addFresh}). */
+  #fresh: RowState[] | undefined;
 
   constructor(key: KeyMeta) {
     this.#at = key.index;
@@ -61,6 +63,22 @@ export class IdentityMap {
     this.#unfiledCount += rows.length;
   }
 
+  /**
+   * Adds a row under a key nobody can hold yet (an id just taken from the sequence), unfiled like
+   * {@link addAbsent}: a unit of work inserting 300,000 rows and looking none up by key never pays
+   * for hashing them.
+   */
+  addFresh(row: RowState): void {
+    let batch = this.#fresh;
+    if (batch === undefined) {
+      batch = [];
+      this.#fresh = batch;
+      this.#unfiled.push(batch);
+    }
+    batch.push(row);
+    this.#unfiledCount++;
+  }
+
   delete(row: RowState): boolean {
     this.#file();
     return this.#single ? this.#single.delete(this.#keyOf(row.values[this.#at])) : (this.#tuples as TupleMap<RowState>).delete(row.values, this.#rowPositions);
@@ -86,6 +104,7 @@ export class IdentityMap {
     for (const batch of this.#unfiled) for (let i = 0; i < batch.length; i++) this.#put(batch[i] as RowState);
     this.#unfiled = [];
     this.#unfiledCount = 0;
+    this.#fresh = undefined;
   }
 }
 
@@ -133,6 +152,15 @@ export class TransactionCache {
     entry.rows.addAbsent(rows);
     entry.changes += rows.length;
     for (const index of entry.indexes) for (let i = 0; i < rows.length; i++) index.add(rows[i] as RowState);
+  }
+
+  /** Adds a new row under an id just generated (see {@link IdentityMap.addFresh}). */
+  addFresh(row: RowState): void {
+    const entry = this.#of(row.meta);
+    entry.rows.addFresh(row);
+    entry.changes++;
+    const { indexes } = entry;
+    for (let i = 0; i < indexes.length; i++) (indexes[i] as CacheIndex).add(row);
   }
 
   /** A function adding rows of one entity, for loops that add many (one entity lookup, not one per row). */

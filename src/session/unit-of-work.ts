@@ -22,6 +22,8 @@ export interface UnitOfWorkOptions extends BeginOptions, TransactionHooks {
   readonly writeChunkSize?: number;
   /** Write a small flush's inserts and updates in one statement (default true). */
   readonly combineWrites?: boolean;
+  /** Rows of one entity's inserts in a flush from which they go by COPY; `false`: never (default 10,000). */
+  readonly copyInsertsFrom?: number | false;
   /** Client-side reply limit of this session's connection, in ms. */
   readonly queryTimeoutMs?: number;
   /** The database's logger and tracing. */
@@ -30,6 +32,10 @@ export interface UnitOfWorkOptions extends BeginOptions, TransactionHooks {
   readonly ids?: IdAllocator;
   /** Attempts of the same `db.transaction` that failed before this session (its `stats.retries`). */
   readonly retriesBefore?: number;
+}
+
+function copyThreshold(option: number | false | undefined): number {
+  return option === false ? Number.POSITIVE_INFINITY : (option ?? LIMITS.copyInsertRows);
 }
 
 /**
@@ -61,7 +67,7 @@ export class UnitOfWork {
     this.changes = new RowWriter(registry, cache, this.#cells, this.tx, createRow, options.ids ?? new IdAllocator());
     this.rows = new RowReader(cache, new RowMaterializer(this.changes, cache, this.#cells, this.#counters, createRow), this.tx, this.#counters);
     this.collections = new CollectionLoader(registry, this.rows);
-    this.#flush = new Flush(registry, this.changes, this.collections, this.tx, this.#counters, options.writeChunkSize ?? LIMITS.writeChunkRows, options.combineWrites ?? true);
+    this.#flush = new Flush(registry, this.changes, this.collections, this.tx, this.#counters, options.writeChunkSize ?? LIMITS.writeChunkRows, options.combineWrites ?? true, copyThreshold(options.copyInsertsFrom));
   }
 
   get stats(): SessionStats {

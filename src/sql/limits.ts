@@ -14,6 +14,10 @@ export const LIMITS = Object.freeze({
   preloadIdsPerStatement: 10_000,
   /** Default filters per `findObjects` statement. */
   findObjectsChunk: 5000,
-  /** Most id blocks one round trip reserves (the request doubles from 1 up to this). */
-  maxIdBlocksPerRefill: 1024,
+  /** Default rows of one entity's inserts in a flush from which they go by COPY (`copyInsertsFrom`). */
+  copyInsertRows: 10_000,
+  /** Most id blocks one round trip reserves (the request grows eightfold from 1 up to this). */
+  maxIdBlocksPerRefill: 4096,
+  /** How much larger each refill of an id pool is than the one before. */
+  idRefillGrowth: 8,
 });

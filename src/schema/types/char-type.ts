@@ -1,5 +1,5 @@
 import { makeSpec, type ColumnOptions, type SpecOf } from '../column-spec.js';
-import { type ColumnType, quoteElement, stringLiteral } from './column-type.js';
+import { type ColumnType, quoteElement, copyEscape, stringLiteral } from './column-type.js';
 import { textConverter } from './text-checks.js';
 
 /** Options of `col.char`. */
@@ -29,6 +29,7 @@ export const charType = {
     };
   },
   arrayElement: (v) => quoteElement(v as string),
+  copyText: (v) => copyEscape(v as string),
   fromDriver: (v) => (typeof v === 'string' ? v : String(v)),
   ddlLiteral: (v) => stringLiteral(v as string),
   optionProblems: (spec) => (spec.length === undefined ? ['col.char needs a length'] : []),

@@ -25,6 +25,11 @@ export interface ColumnType {
   converter(spec: AnyColumnSpec, fail: Fail): (value: unknown) => unknown;
   /** The text of a canonical value as an element of a PostgreSQL array literal (the flush's hot loop). */
   arrayElement(value: unknown): string;
+  /**
+   * A canonical value as a field of `COPY … FROM STDIN` text format (escaped). Default: derived from
+   * {@link ColumnType.arrayElement} (unquoted, then escaped), which is right for every kind.
+   */
+  copyText?(value: unknown): string;
   /** A value as a select shape (or an entity row) of this kind holds what the driver gives (an int8 count read as `col.int`). */
   fromDriver(value: unknown, spec: AnyColumnSpec): unknown;
   /** A canonical value as a DDL literal (a column DEFAULT). */
@@ -55,6 +60,14 @@ const NEEDS_ESCAPE = /[\\"]/;
 /** An array-literal element always quoted, so that empty strings, 'NULL', spaces and braces survive. */
 export function quoteElement(s: string): string {
   return NEEDS_ESCAPE.test(s) ? `"${s.replace(/[\\"]/g, '\\$&')}"` : `"${s}"`;
+}
+
+const COPY_SPECIAL = /[\\\t\n\r]/;
+const COPY_ESCAPES: Readonly<Record<string, string>> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/** Text as a field of COPY text format: backslash, tab, newline and carriage return escaped. */
+export function copyEscape(s: string): string {
+  return COPY_SPECIAL.test(s) ? s.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c] as string) : s;
 }
 
 /** How a value is named in a `ValidationError`. */

@@ -1,5 +1,5 @@
 import { makeSpec, type ColumnOptions, type SpecOf } from '../column-spec.js';
-import { type ColumnType, quoteElement, stringLiteral } from './column-type.js';
+import { type ColumnType, quoteElement, copyEscape, stringLiteral } from './column-type.js';
 import { enumProblems, textConverter } from './text-checks.js';
 
 /** Options of `col.varchar`. */
@@ -19,6 +19,7 @@ export const varcharType = {
   castType: () => 'varchar',
   converter: (spec, fail) => textConverter(spec, spec.length, fail),
   arrayElement: (v) => quoteElement(v as string),
+  copyText: (v) => copyEscape(v as string),
   fromDriver: (v) => (typeof v === 'string' ? v : String(v)),
   ddlLiteral: (v) => stringLiteral(v as string),
   optionProblems: (spec) => [...(spec.length === undefined ? ['col.varchar needs a length'] : []), ...enumProblems(spec, spec.length, 'length')],
