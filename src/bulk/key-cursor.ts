@@ -1,5 +1,6 @@
 import { type Connection, USER_SQL } from '../db/connection.js';
 import { UsageError } from '../errors/usage-error.js';
+import { LIMITS } from '../sql/limits.js';
 import type { UnitOfWork } from '../session/unit-of-work.js';
 
 let cursorNumber = 0;
@@ -19,6 +20,10 @@ export class KeyCursor {
   readonly #name = `cellar_keys_${++cursorNumber}`;
   #connection: Connection | undefined;
   #statements = 0;
+  /** Keys fetched and not yet handed out (from `#at`). */
+  #ahead: unknown[][] = [];
+  #at = 0;
+  #exhausted = false;
 
   private constructor(private readonly uow: UnitOfWork) {}
 
@@ -38,9 +43,23 @@ export class KeyCursor {
     return cursor;
   }
 
-  /** The next `n` key rows (the key columns, in key order); fewer (or none) at the end. */
+  /**
+   * The next `n` key rows (the key columns, in key order); fewer (or none) at the end. Keys are
+   * fetched ahead, at least `LIMITS.keysPerFetch` at a time (a few hundred KB): a job of small chunks
+   * pays one FETCH per many chunks, not one per chunk, and memory stays flat.
+   */
   async next(n: number): Promise<unknown[][]> {
-    return (await this.#send(`FETCH ${n} FROM ${this.#name}`)).rows;
+    const buffered = this.#ahead.length - this.#at;
+    if (buffered < n && !this.#exhausted) {
+      const want = Math.max(n, LIMITS.keysPerFetch) - buffered;
+      const rows = (await this.#send(`FETCH ${want} FROM ${this.#name}`)).rows;
+      this.#exhausted = rows.length < want;
+      this.#ahead = buffered > 0 ? this.#ahead.slice(this.#at).concat(rows) : rows;
+      this.#at = 0;
+    }
+    const out = this.#ahead.slice(this.#at, this.#at + n);
+    this.#at += out.length;
+    return out;
   }
 
   /** Closes the cursor and releases the connection. Safe to call twice. */

@@ -12,6 +12,8 @@ export const LIMITS = Object.freeze({
   keysPerStatement: 500_000,
   /** Ids per statement of `db.cache.preload`. */
   preloadIdsPerStatement: 10_000,
+  /** Keys a `chunkedQuery` fetches ahead from its key cursor in one FETCH (at least a chunk's). */
+  keysPerFetch: 50_000,
   /** Default filters per `findObjects` statement. */
   findObjectsChunk: 5000,
   /** Default rows of one entity's inserts in a flush from which they go by COPY (`copyInsertsFrom`). */
