@@ -7,6 +7,10 @@ import { BulkJobError, BulkProcess, ConnectionLostError, Database, type Embedded
 import { expectRejection } from '../support/expect-rejection.js';
 import { Doc, DocLine, allEntities } from '../support/model.js';
 
+/** More lines than one FETCH of keys (50,000), in chunks of 10,000. */
+const LINES = 60_000;
+const CHUNK = 10_000;
+
 /** A private server the spec stops and starts (same data, same port). */
 describe('faults: chunkedQuery across a server restart between chunks', function () {
   this.timeout(120_000);
@@ -23,7 +27,7 @@ describe('faults: chunkedQuery across a server restart between chunks', function
     await db.schema.create();
     await db.transaction(async (s) => {
       const doc = await s.api(Doc).insert({ docNumber: 'restart', docDate: '2026-12-01' });
-      for (let i = 0; i < 1000; i++) await s.api(DocLine).insertByParent(doc, { nOrder: i, idItem: 1n, qty: '1' });
+      for (let i = 0; i < LINES; i++) await s.api(DocLine).insertByParent(doc, { nOrder: i, idItem: 1n, qty: '1' });
     });
   });
   after(async () => {
@@ -46,13 +50,15 @@ describe('faults: chunkedQuery across a server restart between chunks', function
         await s.commit();
         if (info.chunkIndex === failAt) await restart(); // between this chunk and the next
       };
-      const e = await expectRejection(new BulkProcess(s).chunkedQuery(DocLine, 200, 'select id from doc_line', {}, job(1)), BulkJobError);
-      expect(e.chunkIndex).to.equal(2);
+      // Keys are fetched ahead 50,000 at a time: the restart after chunk 4 kills the cursor's
+      // connection before the FETCH that chunk 5 needs.
+      const e = await expectRejection(new BulkProcess(s).chunkedQuery(DocLine, CHUNK, 'select id from doc_line', {}, job(4)), BulkJobError);
+      expect(e.chunkIndex).to.equal(5);
       expect(e.cause).to.be.instanceOf(ConnectionLostError);
       expect(e.lastCommittedKey).to.be.a('bigint');
       await s.rollback();
-      const result = await new BulkProcess(s).chunkedQuery(DocLine, 200, 'select id from doc_line', {}, job(), { resumeAfter: e.lastCommittedKey as bigint });
-      expect(result.rows).to.equal(600);
+      const result = await new BulkProcess(s).chunkedQuery(DocLine, CHUNK, 'select id from doc_line', {}, job(), { resumeAfter: e.lastCommittedKey as bigint });
+      expect(result.rows).to.equal(LINES - 5 * CHUNK);
     } finally {
       await s.close();
     }
@@ -60,6 +66,6 @@ describe('faults: chunkedQuery across a server restart between chunks', function
     await client.connect();
     const r = await client.query<{ n: string }>('select count(*) as n from doc_line where n_order >= 1000000 and n_order < 2000000');
     await client.end();
-    expect(Number(r.rows[0]?.n)).to.equal(1000); // every row processed exactly once
+    expect(Number(r.rows[0]?.n)).to.equal(LINES); // every row processed exactly once
   });
 });
