@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { col, ConnectionLostError, type Database, DbError, defineEntity, ForeignKeyViolationError, SessionAbortedError, UniqueViolationError } from '../src/index.js';
+import { col, ConnectionLostError, Database, DbError, defineEntity, ForeignKeyViolationError, SessionAbortedError, UniqueViolationError, ValidationError } from '../src/index.js';
 import { expectRejection } from './support/expect-rejection.js';
-import { countRows, openFreshDatabase, plainClient, queryDb, StatementLog } from './support/test-database.js';
+import { countRows, databaseUrl, openFreshDatabase, plainClient, queryDb, StatementLog } from './support/test-database.js';
 
 const CopyParent = defineEntity({ name: 'CopyParent', columns: { id: col.id(), name: col.text() } });
 
@@ -191,6 +191,14 @@ describe('COPY for large inserts: the same rows and the same errors as unnest', 
     expect(await countRows('copy_row', "side = 'kill'")).to.equal(0);
     await insertAll(copying, 'alive', 10);
     expect(await countRows('copy_row', "side = 'alive'")).to.equal(10);
+  });
+
+  it('a bad copyInsertsFrom is a VALIDATION error at open, before any connection', async () => {
+    for (const bad of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      const error = await Database.open({ url: databaseUrl(), entities: [CopyParent, CopyRow], copyInsertsFrom: bad }).catch((e: unknown) => e);
+      expect(error, String(bad)).to.be.instanceOf(ValidationError);
+      expect((error as ValidationError).message).to.include('copyInsertsFrom');
+    }
   });
 
   it('by default, only an entity with 10,000 rows or more in a flush is copied', async () => {

@@ -35,6 +35,6 @@ function copyEncoder(column: ColumnMeta): (v: unknown) => string {
   if (type.arrayElement === plainText) return plainText;
   return (v) => {
     const element = type.arrayElement(v);
-    return copyEscape(element.startsWith('"') ? element.slice(1, -1).replace(/\\(.)/g, '$1') : element);
+    return copyEscape(element.startsWith('"') ? element.slice(1, -1).replace(/\\([\s\S])/g, '$1') : element);
   };
 }
