@@ -11,7 +11,7 @@ import { CELLAR_VERSION } from '../version.js';
 import { toCellarError } from '../db/pg-error-converter.js';
 import { SchemaMismatchError } from '../errors/schema-mismatch-error.js';
 import { UsageError } from '../errors/usage-error.js';
-import { ValidationError } from '../errors/validation-error.js';
+import { checkCopyThreshold } from './option-checks.js';
 import { NoSessionError } from '../errors/no-session-error.js';
 import type { AnyEntity, EntityBase } from '../schema/entity.js';
 import { EntityRegistry } from '../schema/entity-registry.js';
@@ -177,10 +177,7 @@ export class Database {
     if (!url) {
       throw UsageError.noDatabaseUrl();
     }
-    const copy = options.copyInsertsFrom;
-    if (copy !== undefined && copy !== false && !(Number.isSafeInteger(copy) && copy >= 1)) {
-      throw new ValidationError(`copyInsertsFrom takes a whole number of rows ≥ 1, or false for never; got ${String(copy)}`);
-    }
+    checkCopyThreshold(options.copyInsertsFrom);
     const registry = new EntityRegistry(options.entities);
     const telemetry: Telemetry = {
       log: options.logger ? new Log(options.logger, options.logParameters ?? false) : Log.none,
