@@ -218,14 +218,15 @@ export class Connection {
     if (log.enabled('debug')) log.write('debug', { event: 'transaction', sql, durationMs }, `cellar ${sql}`);
   }
 
-  async #send(config: pg.QueryConfig | pg.QueryArrayConfig, context?: WriteContext, execute = (): Promise<pg.QueryResult> => this.#execute(config as pg.QueryConfig)): Promise<pg.QueryResult> {
+  /** `execute` replaces the plain send (a COPY); absent on the hot path, which then builds no closure. */
+  async #send(config: pg.QueryConfig | pg.QueryArrayConfig, context?: WriteContext, execute?: () => Promise<pg.QueryResult>): Promise<pg.QueryResult> {
     this.#statements++;
     const { log, tracing } = this.#telemetry;
     const span = tracing.startStatement(config.text, context, this.traceParent);
     const started = performance.now();
     let result: pg.QueryResult;
     try {
-      result = await execute();
+      result = await (execute ? execute() : this.#execute(config as pg.QueryConfig));
     } catch (e) {
       const error = this.#failed(e, context && { entity: context.entity, ids: context.ids?.() });
       failSpan(span, error);

@@ -43,7 +43,7 @@ export class FlushWriter {
     let deletedByParent = 0;
     const writes = operations.filter((op) => op.kind !== 'delete');
     const deletes = operations.filter((op) => op.kind === 'delete');
-    if (this.combine && writes.length >= 2 && !writes.some((op) => op.kind === 'insert' && op.rows.length >= this.copyFrom) && writes.reduce((n, op) => n + op.rows.length, 0) <= Math.min(COMBINED_MAX_ROWS, this.chunkSize)) {
+    if (this.combine && writes.length >= 2 && !writes.some(this.#copies) && writes.reduce((n, op) => n + op.rows.length, 0) <= Math.min(COMBINED_MAX_ROWS, this.chunkSize)) {
       await this.#combined(writes, connection, increments, readBack);
     } else await this.#each(writes, connection, increments, readBack);
     // Children of deleted parents by the parents' keys, deepest first, before the parents themselves.
@@ -54,13 +54,16 @@ export class FlushWriter {
 
   async #each(operations: readonly WriteOperation[], connection: Connection, increments: Increments, readBack: ReadBack[]): Promise<void> {
     for (const op of operations) {
-      if (op.kind === 'insert' && op.rows.length >= this.copyFrom) {
+      if (this.#copies(op)) {
         await this.#copy(op, connection);
         continue;
       }
       for (const rows of op.rows.length <= this.chunkSize ? [op.rows] : chunk(op.rows, this.chunkSize)) await this.#write(op, rows, connection, increments, readBack);
     }
   }
+
+  /** Whether the operation is an entity's inserts large enough to go by COPY. */
+  readonly #copies = (op: WriteOperation): boolean => op.kind === 'insert' && op.rows.length >= this.copyFrom;
 
   /** One entity's inserts as one `COPY … FROM STDIN`, streamed: no parameter or chunk limit applies. */
   async #copy(op: WriteOperation, connection: Connection): Promise<void> {

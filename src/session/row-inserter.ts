@@ -62,10 +62,7 @@ export class RowInserter {
 
   #addNew(meta: EntityMeta, values: unknown[], id: bigint): RowState {
     values[meta.idIndex] = (meta.key.generated as ColumnMeta).spec.mode === 'number' ? Number(id) : id;
-    const row = this.createRow(this.owner.scope, meta, values, RowStatus.New);
-    this.cache.addFresh(row);
-    this.tracker.track(row);
-    return row;
+    return this.#add(meta, values, true);
   }
 
   /**
@@ -85,9 +82,11 @@ export class RowInserter {
     );
   }
 
-  #add(meta: EntityMeta, values: unknown[]): RowState {
+  /** `freshId`: the key was just taken from the sequence, so nobody can hold it (filed lazily). */
+  #add(meta: EntityMeta, values: unknown[], freshId = false): RowState {
     const row = this.createRow(this.owner.scope, meta, values, RowStatus.New);
-    this.cache.add(row);
+    if (freshId) this.cache.addFresh(row);
+    else this.cache.add(row);
     this.tracker.track(row);
     return row;
   }

@@ -156,11 +156,7 @@ export class TransactionCache {
 
   /** Adds a new row under an id just generated (see {@link IdentityMap.addFresh}). */
   addFresh(row: RowState): void {
-    const entry = this.#of(row.meta);
-    entry.rows.addFresh(row);
-    entry.changes++;
-    const { indexes } = entry;
-    for (let i = 0; i < indexes.length; i++) (indexes[i] as CacheIndex).add(row);
+    addTo(this.#of(row.meta), row, true);
   }
 
   /** A function adding rows of one entity, for loops that add many (one entity lookup, not one per row). */
@@ -218,8 +214,10 @@ export class TransactionCache {
   }
 }
 
-function addTo(entry: EntityRows, row: RowState): void {
-  entry.rows.set(row);
+/** Files a row (unfiled when `fresh`: its key is new) and keeps the entity's indexes in step. */
+function addTo(entry: EntityRows, row: RowState, fresh = false): void {
+  if (fresh) entry.rows.addFresh(row);
+  else entry.rows.set(row);
   entry.changes++;
   const { indexes } = entry;
   for (let i = 0; i < indexes.length; i++) (indexes[i] as CacheIndex).add(row);
