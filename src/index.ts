@@ -60,7 +60,10 @@ export { cellarModule, type CellarModuleOptions } from './di/cellar-module.js';
 export { apiOf, CellarTokens } from './di/tokens.js';
 
 export { BulkProcess, type ChunkedQueryOptions, type ChunkedQueryJob } from './bulk/bulk-process.js';
-export type { ChunkInfo, ChunkedQueryResult } from './bulk/chunk-info.js';
+export type { ChunkInfo, ChunkedQueryResult, JobChunkInfo, JobProgress } from './bulk/chunk-info.js';
+export { BulkJobs, type JobDefinition } from './bulk/bulk-jobs.js';
+export { BulkJob, type JobHandler, type JobWorkOptions, type PlannedJob } from './bulk/bulk-job.js';
+export type { JobStatus, JobWorkResult } from './bulk/job-status.js';
 export type { FindObjectsQuery, FindResult } from './bulk/find-objects.js';
 
 export { CellarError, type CellarErrorCode } from './errors/cellar-error.js';
@@ -74,6 +77,7 @@ export { DetachedError } from './errors/detached-error.js';
 export { SqlParamError } from './errors/sql-param-error.js';
 export { DefinitionError } from './errors/definition-error.js';
 export { BulkJobError } from './errors/bulk-job-error.js';
+export { JobFailedError, type FailedChunk } from './errors/job-failed-error.js';
 export { NoSessionError } from './errors/no-session-error.js';
 export { CommitOutcomeUnknownError } from './errors/commit-outcome-unknown-error.js';
 export { PoolTimeoutError } from './errors/pool-timeout-error.js';

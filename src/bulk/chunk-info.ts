@@ -22,3 +22,19 @@ export interface ChunkedQueryResult<K = unknown> {
   readonly lastKey: K | undefined;
   readonly elapsedMs: number;
 }
+
+/** What a distributed job's handler learns about its chunk (`rowsDone` counts this worker's rows). */
+export interface JobChunkInfo<K = unknown> extends ChunkInfo<K> {
+  /** The job's name. */
+  readonly job: string;
+  /** 1 on the chunk's first attempt, 2 on its first retry, … */
+  readonly attempt: number;
+  /** This worker's name (host:pid unless given), recorded with the chunk's done-mark. */
+  readonly worker: string;
+}
+
+/** A distributed job's progress after one of this worker's chunks committed. */
+export interface JobProgress<K = unknown> extends JobChunkInfo<K> {
+  /** Rows done in the whole job, by every worker, as of this chunk's commit. */
+  readonly jobRowsDone: number;
+}

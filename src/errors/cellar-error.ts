@@ -12,6 +12,7 @@ export type CellarErrorCode =
   | 'SQL_PARAM'
   | 'DEFINITION'
   | 'BULK_JOB'
+  | 'JOB_FAILED'
   | 'NO_SESSION'
   | 'COMMIT_OUTCOME_UNKNOWN'
   | 'EMBEDDED_SERVER'

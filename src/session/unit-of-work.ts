@@ -1,3 +1,4 @@
+import { UsageError } from '../errors/usage-error.js';
 import type { BeginOptions } from '../db/connection.js';
 import type { ConnectionPool } from '../db/connection-pool.js';
 import { noTelemetry, type Telemetry } from '../db/telemetry.js';
@@ -53,6 +54,8 @@ export class UnitOfWork {
   readonly #counters = new SessionCounters();
   readonly #cells: CellCounter;
   readonly #flush: Flush;
+  /** Why commit, rollback and close are refused now (a bulk job's chunk transaction), if they are. */
+  #pinnedBy: string | undefined;
 
   constructor(
     readonly registry: EntityRegistry,
@@ -94,6 +97,7 @@ export class UnitOfWork {
 
   /** Flushes, commits, and clears the cache. The session may then start a new transaction. */
   async commit(): Promise<void> {
+    this.#assertNotPinned('commit()');
     await this.#flush.run();
     await this.tx.commit();
     this.changes.clear();
@@ -101,6 +105,7 @@ export class UnitOfWork {
 
   /** Rolls back, clears the cache, and makes an aborted session usable again. */
   async rollback(): Promise<void> {
+    this.#assertNotPinned('rollback()');
     await this.tx.rollback();
     this.changes.clear();
   }
@@ -129,7 +134,23 @@ export class UnitOfWork {
 
   /** Rolls back anything uncommitted and returns the connection to the pool. Idempotent. */
   async close(): Promise<void> {
+    this.#assertNotPinned('close()');
     await this.tx.close();
     this.changes.clear();
+  }
+
+  /**
+   * Refuses `commit()`, `rollback()` and `close()` until the returned function is called: a bulk
+   * job's chunk, its writes and its done-mark are one transaction, which its handler must not end.
+   */
+  pin(reason: string): () => void {
+    this.#pinnedBy = reason;
+    return () => {
+      this.#pinnedBy = undefined;
+    };
+  }
+
+  #assertNotPinned(call: string): void {
+    if (this.#pinnedBy !== undefined) throw new UsageError(`${call} is not allowed here: ${this.#pinnedBy}`);
   }
 }
