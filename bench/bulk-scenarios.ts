@@ -45,7 +45,7 @@ export async function bulkJobScenarios(url: string, runs: number, sizes: readonl
   return out;
 }
 
-async function seedLines(url: string, rows: number): Promise<void> {
+export async function seedLines(url: string, rows: number): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

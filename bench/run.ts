@@ -9,6 +9,7 @@ import { telemetryScenarios } from './telemetry-scenarios.js';
 import { tpccScenarios, tpccTable } from './tpcc/scenario.js';
 import { documentScenarios, documentTable } from './documents/scenario.js';
 import { documentChart } from './documents/chart.js';
+import { distributedJobScenarios, distributedJobTable } from './jobs/scenario.js';
 import { type Comparison, median, table, writeSection } from './harness.js';
 
 // `npm run bench [-- --runs N] [-- --no-write]`: every scenario beside hand-written pg in one process
@@ -53,6 +54,10 @@ try {
     const shapes = await documentScenarios(database.url, runs);
     section('documents', `${documentTable(shapes)}\n\n![cellar / hand-written pg per shape](documents.svg)`);
     if (write) writeFileSync('docs/documents.svg', documentChart(shapes));
+  }
+  if (wanted('jobs')) {
+    const JOB_ROWS = 1_000_000;
+    section('jobs', distributedJobTable(JOB_ROWS, await distributedJobScenarios(database.url, Math.min(runs, 3), JOB_ROWS)));
   }
   if (wanted('telemetry')) section('telemetry', await telemetryScenarios(database.url, runs));
   if (wanted('tpcc')) section('tpcc', tpccTable(await tpccScenarios(database.url, runs >= 3 ? 3 : runs)));

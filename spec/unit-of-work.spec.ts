@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { col, Database, DetachedError, defineEntity, type Rop } from '../src/index.js';
 import { Doc, DocLine, Lot, allEntities } from './support/model.js';
-import { countRows, databaseUrl, openFreshDatabase, plainClient, StatementLog } from './support/test-database.js';
+import { countRows, openDatabase, openFreshDatabase, plainClient, StatementLog } from './support/test-database.js';
 
 /** An entity wider than the 31 columns whose changes a bitmask tracks: changes are tracked as index lists. */
 const Wide = defineEntity({
@@ -17,7 +17,7 @@ describe('unit of work: insert, update, delete, flush, commit', () => {
 
   before(async () => {
     db = await openFreshDatabase([...allEntities, Wide], { onStatement: log.listener });
-    separate = await Database.open({ url: databaseUrl(), entities: [...allEntities, Wide], onStatement: log.listener, combineWrites: false });
+    separate = await openDatabase([...allEntities, Wide], { onStatement: log.listener, combineWrites: false });
   });
   after(async () => {
     await separate.close();

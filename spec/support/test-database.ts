@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { type RunningPgBouncer, startPgBouncer } from './pgbouncer.js';
 import { Database, type DatabaseOptions, type EntityBase, resolveDatabaseUrl, type Session, type StatementEvent } from '../../src/index.js';
 
 /**
@@ -10,6 +11,13 @@ let adminUrl: string | undefined;
 let testUrl: string | undefined;
 const scratch: string[] = [];
 const testDbName = `cellar_test_${process.pid}_${Date.now().toString(36)}`;
+/**
+ * `CELLAR_SPEC_POOLER=transaction`: every Database the helpers open goes through a PgBouncer in
+ * transaction mode started for the run (spec/pgbouncer.spec.ts runs suites so); plain clients and
+ * the LISTEN connection still go straight to the server.
+ */
+export const throughPooler = process.env['CELLAR_SPEC_POOLER'] === 'transaction';
+let bouncer: RunningPgBouncer | undefined;
 
 export async function startTestServer(): Promise<void> {
   const resolved = await resolveDatabaseUrl();
@@ -23,9 +31,30 @@ export async function startTestServer(): Promise<void> {
   url.pathname = `/${testDbName}`;
   testUrl = url.toString();
   process.env['CELLAR_TEST_URL'] = testUrl;
+  if (throughPooler) bouncer = await startPgBouncer(testUrl, 4);
+}
+
+/** The server's admin URL (the embedded one's, or DATABASE_URL's), for child runs that make databases of their own. */
+export function serverUrl(): string {
+  if (!adminUrl) throw new Error('test server not started');
+  return adminUrl;
+}
+
+/** Where the helpers' Databases connect, with the pooler options when the run goes through PgBouncer. */
+export function connectionOptions(): Pick<DatabaseOptions, 'url' | 'pooler' | 'listenUrl'> {
+  const direct = databaseUrl();
+  return bouncer ? { url: bouncer.url(direct), pooler: 'transaction', listenUrl: direct } : { url: direct };
+}
+
+/** A Database over this run's database (through the run's pooler, if any), closed-checked by the root hooks. */
+export async function openDatabase(entities: readonly EntityBase[], options: Partial<DatabaseOptions> = {}): Promise<Database> {
+  const db = await Database.open({ ...connectionOptions(), entities, ...options });
+  opened.push(db);
+  return db;
 }
 
 export async function stopTestServer(): Promise<void> {
+  await bouncer?.stop();
   if (adminUrl) {
     const admin = new pg.Client({ connectionString: adminUrl });
     await admin.connect();
@@ -64,8 +93,7 @@ export function checkedOutConnections(): number {
 
 /** A Database over this run's database with the entities' tables dropped and created afresh. */
 export async function openFreshDatabase(entities: readonly EntityBase[], options: Partial<DatabaseOptions> = {}): Promise<Database> {
-  const db = await Database.open({ url: databaseUrl(), entities, ...options });
-  opened.push(db);
+  const db = await openDatabase(entities, options);
   await db.schema.drop();
   await db.schema.create();
   return db;

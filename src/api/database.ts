@@ -1,21 +1,19 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { context as otelContext } from '@opentelemetry/api';
-import { type BeginOptions } from '../db/connection.js';
-import { ConnectionPool, type PoolOptions, type PoolStats } from '../db/connection-pool.js';
+import { ConnectionPool, type PoolStats } from '../db/connection-pool.js';
 import { SchemaManager } from '../db/schema-manager.js';
-import type { StatementListener } from '../db/statement-event.js';
-import { type CellarLogger, Log } from '../db/cellar-logger.js';
+import { Log } from '../db/cellar-logger.js';
 import type { Telemetry } from '../db/telemetry.js';
 import { Tracing } from '../db/tracing.js';
 import { CELLAR_VERSION } from '../version.js';
 import { toCellarError } from '../db/pg-error-converter.js';
 import { SchemaMismatchError } from '../errors/schema-mismatch-error.js';
 import { UsageError } from '../errors/usage-error.js';
-import { checkCopyThreshold } from './option-checks.js';
+import { checkCopyThreshold, checkPooler } from './option-checks.js';
 import { NoSessionError } from '../errors/no-session-error.js';
-import type { AnyEntity, EntityBase } from '../schema/entity.js';
+import type { EntityBase } from '../schema/entity.js';
 import { EntityRegistry } from '../schema/entity-registry.js';
-import { SharedCache, type SharedCacheOptions } from '../cache/shared-cache.js';
+import { SharedCache } from '../cache/shared-cache.js';
 import { UnitOfWork } from '../session/unit-of-work.js';
 import { IdAllocator } from '../session/id-allocator.js';
 import { CACHE_CHANNEL, CacheBroadcast } from './cache-broadcast.js';
@@ -24,98 +22,10 @@ import { RopObject } from './rop.js';
 import { preloadRows } from './preload-rows.js';
 import { unitOfWorkOf } from './session-internals.js';
 import { Session } from './session.js';
-import { type RetryOptions, retryPolicy, withRetries } from './transaction-retry.js';
+import { retryPolicy, withRetries } from './transaction-retry.js';
+import type { DatabaseOptions, SessionOptions, TransactionOptions } from './database-options.js';
 
-/** Options of {@link Database.open}. */
-export interface DatabaseOptions {
-  /** PostgreSQL connection URL. Defaults to `DATABASE_URL`. */
-  readonly url?: string;
-  /**
-   * Compare the definitions with the database at open (`db.schema.verify()`) and refuse to start on
-   * any difference (`SCHEMA_MISMATCH`, listing them all). Default false.
-   */
-  readonly verifySchema?: boolean;
-  /** Every entity the sessions will use. Checked together (`DEFINITION` errors list every problem). */
-  readonly entities: readonly EntityBase[];
-  /** Most cells a session's transaction cache may hold (default 1,000,000). */
-  readonly cellLimit?: number;
-  /** Rows per flush statement (default 50,000). */
-  readonly writeChunkSize?: number;
-  /**
-   * Write the inserts and updates of a small flush (up to 1,000 rows) in one statement — each entity's
-   * write a part of one `WITH …` — so a short transaction pays one round trip for all of them
-   * (default true). Deletes, and larger flushes, go one statement per entity and chunk either way.
-   */
-  readonly combineWrites?: boolean;
-  /**
-   * An entity's inserts in one flush of at least this many rows go as one streamed
-   * `COPY … FROM STDIN` instead of `INSERT … SELECT * FROM unnest(…)` chunks: the same rows, the same
-   * validation before, the same errors (the failing row's values in the detail), less server time.
-   * Default 10,000; `false` never copies (for servers or poolers without COPY).
-   */
-  readonly copyInsertsFrom?: number | false;
-  /**
-   * Server-side limit for every statement of every transaction, in ms (`SET LOCAL statement_timeout`
-   * in the BEGIN round trip): a slower statement fails with `STATEMENT_TIMEOUT`. Default: the server's.
-   */
-  readonly statementTimeoutMs?: number;
-  /**
-   * Client-side limit for every reply, in ms: past it the statement is cancelled, its connection
-   * destroyed, and `QUERY_TIMEOUT` raised (a timed-out COMMIT: `COMMIT_OUTCOME_UNKNOWN`). Default none.
-   */
-  readonly queryTimeoutMs?: number;
-  /** node-postgres pool settings. */
-  readonly pool?: PoolOptions;
-  /** Called after every statement (SQL, duration, row count): for logging and tests. Keep it cheap. */
-  readonly onStatement?: StatementListener;
-  /**
-   * Receives statements, transaction boundaries, retries, cache events and bulk-job progress (see
-   * {@link CellarLogger} for what goes at which level). pino works as it is: `logger: pino()`.
-   */
-  readonly logger?: CellarLogger;
-  /** Log statement parameters (each truncated to 200 characters) instead of `[redacted]`. Default false. */
-  readonly logParameters?: boolean;
-  /**
-   * OpenTelemetry spans through `@opentelemetry/api`: one per transaction, flush and statement.
-   * Without an SDK registered they cost a few function calls. Default true.
-   */
-  readonly tracing?: boolean;
-  /**
-   * Make each `db.transaction`'s session the ambient session of its async context (for injected APIs,
-   * `db.currentSession()`). `cellarModule(db)` turns it on. Off by default because Node 20's
-   * AsyncLocalStorage adds a cost to every promise of the process once it is in use.
-   */
-  readonly ambientSession?: boolean;
-  /** Bounds and logging of `db.cache`, the process's shared cache. */
-  readonly cache?: SharedCacheOptions & {
-    /**
-     * Broadcast every commit's invalidations to the other processes through PostgreSQL
-     * LISTEN/NOTIFY (a NOTIFY in the committing transaction; one listening connection per process).
-     * Default: on when an entity declares `cache`.
-     */
-    readonly broadcast?: boolean;
-  };
-}
-
-
-/** Options of one session. */
-export interface SessionOptions extends BeginOptions {
-  /** Overrides the database's `cellLimit` for this session. */
-  readonly cellLimit?: number;
-  /** Overrides the database's `queryTimeoutMs` for this session. */
-  readonly queryTimeoutMs?: number;
-}
-
-/** Options of {@link Database.transaction}. */
-export interface TransactionOptions extends SessionOptions {
-  /**
-   * Rerun `fn` in a fresh session (empty cache) when it fails with a serialization failure (40001)
-   * or a deadlock (40P01) — or what `on` names — with jittered exponential backoff. `true` means the
-   * defaults (5 attempts). Other errors are never retried; the error that ends the call carries
-   * `attempts`. `fn` must be safe to run again: no side effects outside the database.
-   */
-  readonly retry?: boolean | RetryOptions;
-}
+export type { DatabaseOptions, SessionOptions, TransactionOptions } from './database-options.js';
 
 /**
  * The entry point: a connection pool, the checked entities, and sessions over them.
@@ -178,12 +88,16 @@ export class Database {
       throw UsageError.noDatabaseUrl();
     }
     checkCopyThreshold(options.copyInsertsFrom);
+    checkPooler(options.pooler);
     const registry = new EntityRegistry(options.entities);
     const telemetry: Telemetry = {
       log: options.logger ? new Log(options.logger, options.logParameters ?? false) : Log.none,
       tracing: options.tracing === false ? Tracing.off : Tracing.forUrl(url, CELLAR_VERSION),
     };
-    const pool = new ConnectionPool(url, options.pool, options.onStatement, telemetry);
+    const transactionPooling = options.pooler === 'transaction';
+    const broadcast = options.cache?.broadcast ?? registry.entities.some((m) => m.cache);
+    if (transactionPooling && broadcast && options.listenUrl === undefined) throw UsageError.listenBehindPooler();
+    const pool = new ConnectionPool(url, options.pool, options.onStatement, telemetry, transactionPooling);
     try {
       await pool.withConnection((c) => c.query('SELECT 1'));
     } catch (e) {
@@ -201,7 +115,7 @@ export class Database {
         throw new SchemaMismatchError(mismatches);
       }
     }
-    if (options.cache?.broadcast ?? registry.entities.some((m) => m.cache)) await db.#broadcast.listen(url);
+    if (broadcast) await db.#broadcast.listen(options.listenUrl ?? url);
     return db;
   }
 

@@ -12,6 +12,7 @@ import { encodeParam } from '../sql/param-encoding.js';
 import type { ChunkInfo, ChunkedQueryResult } from './chunk-info.js';
 import { findObjects, type FindObjectsQuery, type FindResult } from './find-objects.js';
 import { KeyCursor } from './key-cursor.js';
+import { KeyPager, type KeySource } from './key-pager.js';
 import { type ProgressReporter, silentProgress, terminalProgress } from './progress-bar.js';
 
 /** Options of {@link BulkProcess.chunkedQuery}. */
@@ -102,7 +103,8 @@ export class BulkProcess {
     const names = key.columns.map((_, i) => `k.k${i}`);
     const row = names.length === 1 ? (names[0] as string) : `(${names.join(', ')})`;
     const placeholders = key.columns.map((c: ColumnMeta, i) => `$${values.length + i + 1}::${c.castType}`);
-    const after = resume === undefined ? '' : ` WHERE ${row} > ${placeholders.length === 1 ? placeholders[0] : `(${placeholders.join(', ')})`}`;
+    const resumeCondition = resume === undefined ? '' : `${row} > ${placeholders.length === 1 ? placeholders[0] : `(${placeholders.join(', ')})`}`;
+    const after = resumeCondition ? ` WHERE ${resumeCondition}` : '';
     const keyValues = resume === undefined ? values : [...values, ...resume.map(encodeParam)];
     const source = `(${compiled.text}) AS k(${key.columns.map((_, i) => `k${i}`).join(', ')})`;
     const started = performance.now();
@@ -110,7 +112,10 @@ export class BulkProcess {
       ? Number((await uow.tx.run((c) => c.queryArrays(`SELECT count(*) FROM ${source}${after}`, keyValues, USER_SQL))).rows[0]?.[0])
       : undefined;
     const progress: ProgressReporter = options.progress ? terminalProgress(entity.meta.name) : silentProgress;
-    const cursor = await KeyCursor.open(uow, `SELECT ${names.join(', ')} FROM ${source}${after} ORDER BY ${names.join(', ')}`, keyValues);
+    // Behind a transaction pooler a WITH HOLD cursor could not be found again: page by key instead.
+    const cursor: KeySource = uow.tx.transactionPooling
+      ? new KeyPager(uow, source, resumeCondition, names, key.columns, keyValues)
+      : await KeyCursor.open(uow, `SELECT ${names.join(', ')} FROM ${source}${after} ORDER BY ${names.join(', ')}`, keyValues);
     let chunkIndex = 0;
     let rows = 0;
     let lastKey: KeyOf<E> | undefined;

@@ -2,6 +2,7 @@ import { type Connection, USER_SQL } from '../db/connection.js';
 import { UsageError } from '../errors/usage-error.js';
 import { LIMITS } from '../sql/limits.js';
 import type { UnitOfWork } from '../session/unit-of-work.js';
+import type { KeySource } from './key-pager.js';
 
 let cursorNumber = 0;
 
@@ -16,7 +17,7 @@ let cursorNumber = 0;
  * back). Between FETCHes that connection is idle, never "idle in transaction". It is closed and
  * released on success, on error and on early stop.
  */
-export class KeyCursor {
+export class KeyCursor implements KeySource {
   readonly #name = `cellar_keys_${++cursorNumber}`;
   #connection: Connection | undefined;
   #statements = 0;

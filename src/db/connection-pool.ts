@@ -50,10 +50,13 @@ export class ConnectionPool {
   readonly #max: number;
   readonly #acquireTimeoutMs: number;
   readonly #prepared: boolean;
+  /** Behind a pooler in transaction mode: no state may outlive a transaction (see `DatabaseOptions.pooler`). */
+  readonly transactionPooling: boolean;
 
-  constructor(url: string, options: PoolOptions = {}, listener?: StatementListener, telemetry: Telemetry = noTelemetry) {
+  constructor(url: string, options: PoolOptions = {}, listener?: StatementListener, telemetry: Telemetry = noTelemetry, transactionPooling = false) {
     this.#max = options.max ?? 10;
-    this.#prepared = options.preparedStatements ?? true;
+    this.transactionPooling = transactionPooling;
+    this.#prepared = options.preparedStatements ?? !transactionPooling;
     this.#acquireTimeoutMs = options.acquireTimeoutMs ?? options.connectionTimeoutMillis ?? DEFAULT_ACQUIRE_TIMEOUT_MS;
     this.#pool = new pg.Pool({
       connectionString: url,

@@ -13,6 +13,13 @@ export class UsageError extends CellarError {
     super(message);
   }
 
+  /** The cache broadcast asked for behind a transaction pooler, with nowhere to LISTEN. */
+  static listenBehindPooler(): UsageError {
+    return new UsageError(
+      "the cache broadcast LISTENs on a connection of its own, which a pooler in transaction mode cannot keep: pass listenUrl (a direct URL to the primary, past the pooler), or cache: { broadcast: false } when no other process writes what this one caches",
+    );
+  }
+
   /** An API of an entity the database was not opened with. */
   static notRegistered(entity: string): UsageError {
     return new UsageError(`${entity} is not among the entities given to Database.open; add it to { entities }`);

@@ -136,6 +136,11 @@ export class TransactionControl {
     return this.pool.acquire();
   }
 
+  /** Whether no state may outlive a transaction (a pooler in transaction mode): no `WITH HOLD` cursors. */
+  get transactionPooling(): boolean {
+    return this.pool.transactionPooling;
+  }
+
   /** Adds statements sent for this session on another connection to the count. */
   countStatements(n: number): void {
     this.counters.statementsBefore += n;
