@@ -60,6 +60,17 @@ export interface DatabaseOptions {
    * `pooler: 'transaction'` when the broadcast is on. Default: `url`.
    */
   readonly listenUrl?: string;
+  /**
+   * Streaming replicas of `url`'s server. Read-only sessions and transactions (`{ readOnly: true }`,
+   * cache preloads among them) go to one that has replayed every commit this process made or heard
+   * of (read-your-writes by WAL position), or to the primary when none has within `replicaWaitMs`,
+   * lags past `maxLagMs`, or answers. Everything else goes to the primary.
+   */
+  readonly replicas?: readonly string[];
+  /** A replica whose applied WAL lags its received WAL by more than this is skipped (default 5,000 ms). */
+  readonly maxLagMs?: number;
+  /** How long a read-only transaction waits for a replica to catch up before it goes to the primary (default 200 ms). */
+  readonly replicaWaitMs?: number;
   /** Called after every statement (SQL, duration, row count): for logging and tests. Keep it cheap. */
   readonly onStatement?: StatementListener;
   /**
@@ -98,6 +109,11 @@ export interface SessionOptions extends BeginOptions {
   readonly cellLimit?: number;
   /** Overrides the database's `queryTimeoutMs` for this session. */
   readonly queryTimeoutMs?: number;
+  /**
+   * A commit token (`db.lastCommitToken` of another process): a read-only session on a replica waits
+   * until the replica has replayed it too.
+   */
+  readonly after?: string;
 }
 
 /** Options of {@link Database.transaction}. */

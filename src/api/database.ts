@@ -9,7 +9,9 @@ import { CELLAR_VERSION } from '../version.js';
 import { toCellarError } from '../db/pg-error-converter.js';
 import { SchemaMismatchError } from '../errors/schema-mismatch-error.js';
 import { UsageError } from '../errors/usage-error.js';
-import { checkCopyThreshold, checkPooler } from './option-checks.js';
+import { checkCopyThreshold, checkPooler, checkReplicas } from './option-checks.js';
+import { replicaRouter } from './replica-routing.js';
+import type { ReplicaRouter, ReplicaStats } from '../db/replica-router.js';
 import { NoSessionError } from '../errors/no-session-error.js';
 import type { EntityBase } from '../schema/entity.js';
 import { EntityRegistry } from '../schema/entity-registry.js';
@@ -60,6 +62,8 @@ export class Database {
   readonly #telemetry: Telemetry;
   /** Id pools shared by every session of this database. */
   readonly #ids = new IdAllocator();
+  /** Routes read-only sessions to replicas; undefined without `replicas`. */
+  readonly #replicas: ReplicaRouter | undefined;
 
   private constructor(pool: ConnectionPool, registry: EntityRegistry, options: DatabaseOptions, telemetry: Telemetry) {
     this.#telemetry = telemetry;
@@ -78,6 +82,8 @@ export class Database {
       logTiers: telemetry.log.enabled('debug') ? (details, message) => telemetry.log.write('debug', details, message) : undefined,
     });
     this.#broadcast = new CacheBroadcast(registry, this.cache);
+    this.#replicas = replicaRouter(pool, options, telemetry);
+    if (this.#replicas) this.cache.onRemoteCommit = () => this.#replicas?.remoteCommit();
     this.cache.attachPreloader((entity, what) => preloadRows((fn, options) => this.transaction(fn, options), this.cache, registry, entity as EntityBase, what));
   }
 
@@ -89,6 +95,7 @@ export class Database {
     }
     checkCopyThreshold(options.copyInsertsFrom);
     checkPooler(options.pooler);
+    checkReplicas(options);
     const registry = new EntityRegistry(options.entities);
     const telemetry: Telemetry = {
       log: options.logger ? new Log(options.logger, options.logParameters ?? false) : Log.none,
@@ -119,6 +126,20 @@ export class Database {
     return db;
   }
 
+  /** Where read-only transactions went (zeros without `replicas`). */
+  get replicaStats(): ReplicaStats {
+    return this.#replicas?.stats ?? { replicaReads: 0, primaryReads: 0 };
+  }
+
+  /**
+   * The WAL position of the newest commit this process made or heard of (undefined before any, or
+   * without `replicas`): pass it as `{ after }` to a read-only session in another process to read
+   * your writes there too.
+   */
+  get lastCommitToken(): string | undefined {
+    return this.#replicas?.lastCommitToken;
+  }
+
   /** Pool counters: connections open, idle, and callers waiting. Checked out = `total - idle`. */
   get poolStats(): PoolStats {
     return this.#pool.stats;
@@ -130,7 +151,9 @@ export class Database {
    * pooled connection at its first statement and holds it until `close()`.
    */
   async session(options: SessionOptions = {}): Promise<Session> {
-    const uow = new UnitOfWork(this.#registry, this.#pool, (scope, meta, values, status) => new RopObject(scope, meta, values, status), {
+    const router = this.#replicas;
+    const source = router && options.readOnly ? router.readSource(options.after) : this.#pool;
+    const uow = new UnitOfWork(this.#registry, source, (scope, meta, values, status) => new RopObject(scope, meta, values, status), {
       cellLimit: this.#options.cellLimit,
       writeChunkSize: this.#options.writeChunkSize,
       combineWrites: this.#options.combineWrites,
@@ -139,6 +162,7 @@ export class Database {
       queryTimeoutMs: this.#options.queryTimeoutMs,
       sharedCache: this.cache,
       onCommitted: this.#broadcast.committed,
+      onCommitPosition: router ? (lsn) => router.committed(lsn) : undefined,
       notifyOnCommit: this.#broadcast.listening ? { channel: CACHE_CHANNEL, payload: this.#broadcast.payload } : undefined,
       telemetry: this.#telemetry,
       ids: this.#ids,
@@ -207,6 +231,7 @@ export class Database {
     await Promise.allSettled([...this.#open].map((s) => s.close()));
     await this.#broadcast.close();
     await this.cache.close();
+    await this.#replicas?.close();
     await this.#pool.end();
   }
 }

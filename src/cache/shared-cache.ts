@@ -140,8 +140,13 @@ export class SharedCache {
 
   /** Applies another process's invalidation (from NOTIFY or Redis pub/sub) to this process only. */
   applyRemote(message: InvalidationMessage): void {
-    if (message.origin !== this.origin) this.#invalidateHere(message);
+    if (message.origin === this.origin) return;
+    this.onRemoteCommit?.(); // before the invalidation: no read may pass between the two
+    this.#invalidateHere(message);
   }
+
+  /** @internal Told of every other process's commit as it arrives (replica routing). */
+  onRemoteCommit: (() => void) | undefined;
 
   /** Removes one key here, in the lower tiers and in the other processes. */
   forget(key: string): boolean {

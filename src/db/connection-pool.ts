@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { PoolTimeoutError } from '../errors/pool-timeout-error.js';
 import { Connection } from './connection.js';
+import type { ConnectionSource } from './connection-source.js';
 import { toCellarError } from './pg-error-converter.js';
 import type { StatementListener } from './statement-event.js';
 import { noTelemetry, type Telemetry } from './telemetry.js';
@@ -42,7 +43,7 @@ export interface PoolStats {
 }
 
 /** A node-postgres pool handing out counted {@link Connection}s. */
-export class ConnectionPool {
+export class ConnectionPool implements ConnectionSource {
   readonly #pool: pg.Pool;
   readonly #listener: StatementListener | undefined;
   readonly #telemetry: Telemetry;

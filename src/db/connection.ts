@@ -1,3 +1,4 @@
+import type { ReplicaMark } from './connection-source.js';
 import type { Context } from '@opentelemetry/api';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -63,6 +64,8 @@ export class Connection {
   queryTimeoutMs = 0;
   /** Send the SQL cellar generates as named (prepared) statements; off for poolers that cannot keep them. */
   preparedStatements = true;
+  /** Set when the connection is a replica's (see ReplicaRouter); undefined for the primary. */
+  replica: ReplicaMark | undefined;
 
   constructor(client: pg.PoolClient, listener?: StatementListener, telemetry: Telemetry = noTelemetry) {
     this.#client = client;

@@ -2,7 +2,7 @@ import { type Context, context, type Span } from '@opentelemetry/api';
 import type { BeginOptions, Connection } from '../db/connection.js';
 import { ConnectionLostError } from '../errors/db-error.js';
 import { SessionClosedError } from '../errors/session-closed-error.js';
-import type { ConnectionPool } from '../db/connection-pool.js';
+import type { ConnectionSource } from '../db/connection-source.js';
 import { noTelemetry, type Telemetry } from '../db/telemetry.js';
 import { endSpan, failSpan, withSpan } from '../db/tracing.js';
 
@@ -23,7 +23,7 @@ export class SessionConnection {
   #spanContext: Context | undefined;
 
   constructor(
-    private readonly pool: ConnectionPool,
+    private readonly pool: ConnectionSource,
     private readonly options: BeginOptions & { readonly queryTimeoutMs?: number },
     private readonly telemetry: Telemetry = noTelemetry,
   ) {}
@@ -72,6 +72,8 @@ export class SessionConnection {
     this.#boundaries++;
     // A connection that died is discarded now: the next transaction takes a fresh one.
     if (this.#current?.broken) this.drop(true);
+    // A replica is chosen per transaction (for the commits known when it begins): give it back.
+    else if (this.#current?.replica) this.drop(false);
     const span = this.#span;
     this.#span = undefined;
     this.#spanContext = undefined;

@@ -1,7 +1,8 @@
 import type { Context } from '@opentelemetry/api';
 import { type BeginOptions, type Connection, USER_SQL } from '../db/connection.js';
-import type { ConnectionPool } from '../db/connection-pool.js';
+import type { ConnectionSource } from '../db/connection-source.js';
 import type { Telemetry } from '../db/telemetry.js';
+import { CURRENT_LSN } from '../db/replica-router.js';
 import { CommitOutcomeUnknownError } from '../errors/commit-outcome-unknown-error.js';
 import { ConnectionLostError, DbError } from '../errors/db-error.js';
 import { SessionAbortedError } from '../errors/session-aborted-error.js';
@@ -19,6 +20,12 @@ export interface TransactionHooks {
   readonly onCommitted?: (writes: TransactionWrites) => void | Promise<void>;
   /** A NOTIFY sent inside every transaction that wrote something, just before COMMIT (delivered only if it commits). */
   readonly notifyOnCommit?: { readonly channel: string; readonly payload: (writes: TransactionWrites) => string };
+  /**
+   * Called after every COMMIT of a transaction that wrote, with the primary's WAL position read on
+   * the same connection right after it (undefined when it could not be read): replicas must reach
+   * it before they serve this process's reads. Only set when replicas are configured.
+   */
+  readonly onCommitPosition?: (lsn: string | undefined) => void;
 }
 
 type State = 'open' | 'aborted' | 'closed';
@@ -38,7 +45,7 @@ export class TransactionControl {
   readonly #link: SessionConnection;
 
   constructor(
-    private readonly pool: ConnectionPool,
+    private readonly pool: ConnectionSource,
     private readonly options: BeginOptions & TransactionHooks & { readonly queryTimeoutMs?: number },
     readonly telemetry: Telemetry,
     private readonly counters: SessionCounters,
@@ -116,6 +123,8 @@ export class TransactionControl {
   sharedCacheFor(table?: string, tags: readonly string[] = []): SharedCache | undefined {
     const isolation = this.options.isolation;
     if (isolation !== undefined && isolation !== 'read committed') return undefined;
+    // A replica chosen before a commit this process knows of may lack it: neither trust nor fill the cache from it.
+    if (this.#link.current?.replica?.behind()) return undefined;
     const writes = this.writes;
     if (writes.has(table)) return undefined;
     for (const tag of tags) if (writes.has(tag.startsWith('table:') ? tag.slice('table:'.length) : undefined)) return undefined;
@@ -164,6 +173,7 @@ export class TransactionControl {
     try {
       await connection.commit();
       this.#commits++;
+      if (this.options.onCommitPosition && this.writes.has()) this.options.onCommitPosition(await commitPosition(connection));
     } catch (e) {
       failure = e;
       this.abort(e);
@@ -230,5 +240,14 @@ export class TransactionControl {
     } finally {
       writes.reset();
     }
+  }
+}
+
+/** The WAL position right after a COMMIT on `connection`, or undefined when it cannot be read (the commit stands). */
+async function commitPosition(connection: Connection): Promise<string | undefined> {
+  try {
+    return (await connection.queryArrays(CURRENT_LSN, [])).rows[0]?.[0] as string;
+  } catch {
+    return undefined;
   }
 }

@@ -1,6 +1,6 @@
 import { UsageError } from '../errors/usage-error.js';
 import type { BeginOptions } from '../db/connection.js';
-import type { ConnectionPool } from '../db/connection-pool.js';
+import type { ConnectionSource } from '../db/connection-source.js';
 import { noTelemetry, type Telemetry } from '../db/telemetry.js';
 import { LIMITS } from '../sql/limits.js';
 import type { EntityRegistry } from '../schema/entity-registry.js';
@@ -59,7 +59,7 @@ export class UnitOfWork {
 
   constructor(
     readonly registry: EntityRegistry,
-    pool: ConnectionPool,
+    pool: ConnectionSource,
     createRow: RowFactory,
     options: UnitOfWorkOptions = {},
   ) {

@@ -98,7 +98,8 @@ export function startServerProcess(postgres: string, args: readonly string[], ac
   let settle: ((e?: EmbeddedServerError) => void) | undefined;
   const log = new LogTail((line) => {
     onLog(line);
-    if (!ready && line.includes('database system is ready to accept connections')) {
+    // A standby says "read-only connections": a replica started from a copied data directory is a server too.
+    if (!ready && /database system is ready to accept (read-only )?connections/.test(line)) {
       ready = true;
       settle?.();
     }
