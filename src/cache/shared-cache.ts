@@ -166,9 +166,7 @@ export class SharedCache {
 
   /** @internal True the first time only (a process-local cache warns once). */
   firstLocalOnlyUse(): boolean {
-    const first = !this.#warnedLocalOnly;
-    this.#warnedLocalOnly = true;
-    return first;
+    return !this.#warnedLocalOnly && (this.#warnedLocalOnly = true);
   }
 
   /** @internal The database broadcasts commits (LISTEN/NOTIFY). */

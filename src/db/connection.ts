@@ -1,4 +1,4 @@
-import type { ReplicaMark } from './connection-source.js';
+import type { ReplicaMark } from './replica-mark.js';
 import type { Context } from '@opentelemetry/api';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';

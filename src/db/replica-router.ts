@@ -1,6 +1,7 @@
 import type { Connection } from './connection.js';
 import type { ConnectionPool } from './connection-pool.js';
-import type { ConnectionSource, ReplicaMark } from './connection-source.js';
+import type { ConnectionSource } from './connection-source.js';
+import type { ReplicaMark } from './replica-mark.js';
 import type { Telemetry } from './telemetry.js';
 
 /** How reads are routed to replicas (see `DatabaseOptions.replicas`). */
