@@ -13,7 +13,7 @@ import { databaseUrl, openFreshDatabase, queryDb, serverUrl, StatementLog, throu
 const run = promisify(execFile);
 
 /** The suites that must pass unchanged behind a transaction pooler (the list). */
-const SUITES = ['spec/unit-of-work.spec.ts', 'spec/collections.spec.ts', 'spec/chunked-query.spec.ts', 'spec/find-objects.spec.ts', 'spec/entity-cache.spec.ts'];
+const SUITES = ['spec/unit-of-work.spec.ts', 'spec/collections.spec.ts', 'spec/chunked-query.spec.ts', 'spec/find-objects.spec.ts', 'spec/entity-cache.spec.ts', 'spec/copy-inserts.spec.ts', 'spec/distributed-jobs.spec.ts'];
 
 describe('pooler: transaction (PgBouncer in transaction pooling mode)', () => {
   it('is refused with the cache broadcast on and nowhere to LISTEN (USAGE), and takes only its three modes (VALIDATION)', async () => {
