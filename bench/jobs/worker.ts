@@ -5,7 +5,7 @@ import { JOB_CHUNK, JOB_SQL } from './scenario.js';
 // One worker of a distributed bulk job, in a process of its own (its peak RSS is its own):
 //   tsx bench/jobs/worker.ts <url> <job> <tag>
 // Works the job (planned by the bench) until no chunk is left and prints
-// {"ms": …, "maxRssMb": …, "chunks": …, "rows": …}. The handler is the one of bench/bulk-job.ts.
+// {"ms": …, "maxRssMb": …, "cpuMs": …, "chunks": …, "rows": …}. The handler is the one of bench/bulk-job.ts.
 const [url, name, tagArg] = process.argv.slice(2) as [string, string, string];
 const tag = Number(tagArg);
 const newQty = (chunk: number): string => `${(tag * 7 + chunk) % 997}.125`;
@@ -16,7 +16,8 @@ try {
   const result = await job.work(async (rops, info) => {
     for (const rop of rops) rop.set('qty', newQty(info.chunkIndex));
   });
-  console.log(JSON.stringify({ ms: performance.now() - started, maxRssMb: process.resourceUsage().maxRSS / 1024, chunks: result.chunks, rows: result.rows }));
+  const cpu = process.cpuUsage();
+  console.log(JSON.stringify({ ms: performance.now() - started, maxRssMb: process.resourceUsage().maxRSS / 1024, cpuMs: (cpu.user + cpu.system) / 1000, chunks: result.chunks, rows: result.rows }));
 } finally {
   await db.close();
 }

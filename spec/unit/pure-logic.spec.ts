@@ -8,6 +8,7 @@ import { planFlush } from '../../src/session/flush-planner.js';
 import { type RowOwner, RowScope, RowState, RowStatus } from '../../src/session/row-state.js';
 import { compileNamedSql } from '../../src/sql/named-params.js';
 import { parseTierConfig } from '../../src/cache/tier-config.js';
+import { compareLsn } from '../../src/db/replica-router.js';
 import { Account, Doc, DocLine, Lot } from '../support/model.js';
 
 /** Pure logic, tested alone (no database), as MikroORM tests its commit-order calculator. */
@@ -113,6 +114,16 @@ describe('pure logic (no database)', () => {
       const { key } = (shapes[5] as (typeof shapes)[number]).entity.meta;
       expect(key.mapKeyOfRow([1, '23'])).to.not.equal(key.mapKeyOfRow([12, '3'])); // NUL separates parts, and no text holds one
       expect(key.mapKeyOf(key.normalize({ a: 1, b: 'x' }))).to.equal(key.mapKeyOfRow([1, 'x']));
+    });
+  });
+
+  describe('WAL positions (replica routing)', () => {
+    it('orders pg_lsn texts by value, not as strings: the high word first, hex digits of any length', () => {
+      expect(compareLsn('0/16B3748', '0/16B3748')).to.equal(0);
+      expect(compareLsn('0/9', '0/10')).to.equal(-1); // as strings '9' > '10'
+      expect(compareLsn('1/0', '0/FFFFFFFF')).to.equal(1);
+      expect(compareLsn('A/1', '9/FFFFFFFF')).to.equal(1);
+      expect(compareLsn('16/B374D848', '16/B374D849')).to.equal(-1);
     });
   });
 });

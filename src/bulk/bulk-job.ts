@@ -81,6 +81,7 @@ export class BulkJob<E extends AnyEntity> {
     const key = this.entity.meta.key;
     const session = await this.db.session();
     const uow = session[unitOfWorkOf];
+    const { log } = uow.tx.telemetry;
     const query = jobQueryOf(session);
     let chunks = 0;
     let rows = 0;
@@ -115,6 +116,7 @@ export class BulkJob<E extends AnyEntity> {
         } catch (e) {
           unpin();
           failedAttempts++;
+          if (log.enabled('warn')) log.write('warn', { event: 'job-chunk-failed', job: name, chunk: n, attempt, worker, error: errorText(e) }, `cellar job ${name}: chunk ${n} failed (attempt ${attempt} of ${maxAttempts})`);
           await this.#recordFailure(session, query, savepoint, [id, n, errorText(e), worker, maxAttempts]);
           continue;
         }
@@ -123,6 +125,7 @@ export class BulkJob<E extends AnyEntity> {
         const jobRowsDone = Number(done[0]?.[0] ?? 0) + rops.length;
         const report: JobProgress<KeyOf<E>> = { ...info, rowsDone: rows, elapsedMs: performance.now() - started, jobRowsDone };
         progress.update({ ...report, rowsDone: jobRowsDone });
+        if (log.enabled('info')) log.write('info', { event: 'job-chunk', job: name, chunk: n, rows: rops.length, jobRowsDone, worker }, `cellar job ${name}: chunk ${n} done, ${jobRowsDone} rows in the job`);
         options.onProgress?.(report);
       }
     } finally {

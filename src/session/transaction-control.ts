@@ -177,8 +177,12 @@ export class TransactionControl {
     } catch (e) {
       failure = e;
       this.abort(e);
-      // It may have committed: drop from the shared caches whatever it may have changed.
-      if (e instanceof CommitOutcomeUnknownError) await this.#afterCommit();
+      // It may have committed: drop from the shared caches whatever it may have changed, and make
+      // replicas catch up with the primary as it is now before they serve this process again.
+      if (e instanceof CommitOutcomeUnknownError) {
+        if (this.writes.has()) this.options.onCommitPosition?.(undefined);
+        await this.#afterCommit();
+      }
       throw e;
     } finally {
       this.#link.transactionEnded('commit', failure);
