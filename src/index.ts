@@ -32,6 +32,7 @@ export { snakeCase } from './schema/naming.js';
 export type { Shape, ShapeRow } from './sql/row-shape.js';
 
 export type { PoolOptions, PoolStats } from './db/connection-pool.js';
+export type { ReplicaStats } from './db/replica-router.js';
 export type { IsolationLevel, BeginOptions } from './db/connection.js';
 export type { StatementEvent, StatementListener } from './db/statement-event.js';
 export type { CellarLogger, LogLevel } from './db/cellar-logger.js';

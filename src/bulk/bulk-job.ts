@@ -29,8 +29,11 @@ export interface JobWorkOptions<E extends AnyEntity = AnyEntity> {
 
 /** A job's row in the job tables, as `BulkJobs.open` found or planned it. */
 export interface PlannedJob {
+  /** The job's row id in `cellar_job` (its advisory locks are keyed by it). */
   readonly id: number;
+  /** The job's name. */
   readonly name: string;
+  /** Failed attempts after which a chunk is left failed. */
   readonly maxAttempts: number;
 }
 

@@ -17,6 +17,7 @@ export interface JobDefinition<E extends AnyEntity = AnyEntity> {
   readonly chunkSize: number;
   /** SQL whose first column(s) yield the entity's primary keys, with `{name}` parameters; run once, when the job is planned. */
   readonly sql: string;
+  /** The values of `sql`'s `{name}` parameters (stored with the job: the same job must be opened with the same ones). */
   readonly params?: SqlParams;
   /** Failed attempts after which a chunk is left failed (default 3). */
   readonly maxAttempts?: number;

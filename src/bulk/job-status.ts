@@ -4,6 +4,7 @@ import type { FailedChunk } from '../errors/job-failed-error.js';
 export interface JobStatus {
   /** The job's name. */
   readonly name: string;
+  /** The job's chunks by state (every chunk is in exactly one). */
   readonly chunks: {
     /** Chunks planned. */
     readonly total: number;
@@ -16,6 +17,7 @@ export interface JobStatus {
     /** Chunks waiting for a worker (neither done, failed nor running). */
     readonly pending: number;
   };
+  /** The job's rows: planned, and processed by done chunks. */
   readonly rows: {
     /** Keys planned. */
     readonly total: number;
@@ -36,6 +38,7 @@ export interface JobWorkResult {
   readonly rows: number;
   /** Failed attempts in this worker (each rolled back and recorded in the job tables). */
   readonly failedAttempts: number;
+  /** Milliseconds this `work()` call took. */
   readonly elapsedMs: number;
   /** The job as it stood when this worker found nothing left to do. */
   readonly status: JobStatus;

@@ -16,6 +16,7 @@ export interface FailedChunk {
  * cause and call `job.work()` again: it gives the failed chunks a fresh set of attempts.
  */
 export class JobFailedError extends CellarError {
+  /** Always `JOB_FAILED`. */
   readonly code = 'JOB_FAILED' as const;
 
   constructor(
