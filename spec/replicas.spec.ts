@@ -92,6 +92,24 @@ describe('read replicas: read-only transactions on a streaming replica, read-you
     expect((await db.transaction((s) => s.select(IN_RECOVERY, {}, onReplica), { readOnly: true }))[0]?.r).to.equal(true);
   });
 
+  it('skips a replica whose applied WAL lags its received WAL by more than maxLagMs', async () => {
+    const strict = await Database.open({ url: pair.primaryUrl, replicas: [pair.replicaUrl], entities: allEntities, maxLagMs: 200 });
+    const writer = await Database.open({ url: pair.primaryUrl, entities: allEntities });
+    try {
+      expect((await strict.transaction((s) => s.select(IN_RECOVERY, {}, onReplica), { readOnly: true }))[0]?.r).to.equal(true);
+      await pair.setApplyDelay(3000);
+      // Another process writes: this one knows nothing to wait for, only the lag can keep it off the replica.
+      await writer.transaction(async (s) => void (await s.api(Doc).insert({ docNumber: 'R-lag', docDate: '2026-12-02' })));
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      const before = strict.replicaStats;
+      expect((await strict.transaction((s) => s.select(IN_RECOVERY, {}, onReplica), { readOnly: true }))[0]?.r).to.equal(false);
+      expect(strict.replicaStats.primaryReads - before.primaryReads).to.equal(1);
+    } finally {
+      await writer.close();
+      await strict.close();
+    }
+  });
+
   it('another process reads its caller\'s writes with { after: db.lastCommitToken }', async () => {
     const other = await Database.open({ url: pair.primaryUrl, replicas: [pair.replicaUrl], entities: allEntities, replicaWaitMs: 2000 });
     try {
