@@ -4,7 +4,7 @@ import path from 'node:path';
 import { repositoryRoot } from './support/run-command.js';
 
 /** The layers of docs/architecture.md, lowest first: a folder imports only from folders before it (or itself). */
-const LAYERS = ['errors', 'cache', 'schema', 'sql', 'db', 'session', 'api', 'bulk', 'di'];
+const LAYERS = ['errors', 'cache', 'schema', 'sql', 'db', 'session', 'api', 'bulk', 'di', 'cli'];
 const src = path.join(repositoryRoot, 'src');
 
 function files(dir: string): string[] {

@@ -37,6 +37,7 @@ export type { IsolationLevel, BeginOptions } from './db/connection.js';
 export type { StatementEvent, StatementListener } from './db/statement-event.js';
 export type { CellarLogger, LogLevel } from './db/cellar-logger.js';
 export type { SchemaManager } from './db/schema-manager.js';
+export type { MigrationPlan, MigrationStep } from './schema/migration-plan.js';
 export { startEmbeddedPostgres, type EmbeddedServer, type EmbeddedPostgresOptions } from './db/embedded/embedded-postgres-launcher.js';
 export { resolveDatabaseUrl, type ResolvedDatabase } from './db/database-url.js';
 

@@ -1,7 +1,8 @@
 import type { SchemaMismatch } from '../errors/schema-mismatch-error.js';
 import { schemaDdl, schemaStatements } from '../schema/ddl.js';
-import { expectedSchema } from '../schema/expected-schema.js';
-import { schemaDiff } from '../schema/schema-diff.js';
+import { type ExpectedTable, expectedSchema } from '../schema/expected-schema.js';
+import { type MigrationPlan, migrationPlan } from '../schema/migration-plan.js';
+import { type LiveTable, schemaDiff } from '../schema/schema-diff.js';
 import { readCatalog } from './catalog-reader.js';
 import type { EntityRegistry } from '../schema/entity-registry.js';
 import type { ConnectionPool } from './connection-pool.js';
@@ -69,11 +70,26 @@ export class SchemaManager {
    * ```
    */
   async verify(): Promise<SchemaMismatch[]> {
+    return (await this.#compare()).mismatches;
+  }
+
+  /**
+   * The migration from the live database to the definitions: `verify()`'s differences as statements
+   * (each with the one undoing it), and the live columns no definition declares (dropped,
+   * destructive). What `cellar migrate diff` writes; see docs/evolving-the-schema.md.
+   */
+  async migrationPlan(): Promise<MigrationPlan> {
+    const { expected, live, mismatches } = await this.#compare();
+    return migrationPlan(this.#registry, expected, live, mismatches);
+  }
+
+  async #compare(): Promise<{ expected: ExpectedTable[]; live: Map<string, LiveTable>; mismatches: SchemaMismatch[] }> {
     const expected = expectedSchema(this.#registry);
     return this.#pool.withConnection(async (connection) => {
       await connection.begin({ readOnly: true });
       try {
-        return schemaDiff(expected, await readCatalog(connection, expected));
+        const live = await readCatalog(connection, expected);
+        return { expected, live, mismatches: schemaDiff(expected, live) };
       } finally {
         await connection.rollback();
       }

@@ -75,7 +75,8 @@ function isPrefixOf(columns: readonly ColumnMeta[], of: readonly ColumnMeta[]): 
   return columns.length <= of.length && columns.every((c, i) => of[i] === c);
 }
 
-function columnDdl(meta: EntityMeta, c: ColumnMeta): string {
+/** One column of CREATE TABLE (or ADD COLUMN): name, type, NOT NULL, default, enum CHECK, REFERENCES. */
+export function columnDdl(meta: EntityMeta, c: ColumnMeta): string {
   const { spec, type } = c;
   const parts = [q(c.column), c.sqlType];
   if (type.generated === 'id' && spec.kind === 'id') parts.push(`NOT NULL DEFAULT nextval(${stringLiteral(meta.sqlSequence)}::regclass)`);
