@@ -62,5 +62,9 @@ describe('the installed package: build, pack, install, type-check and run a prog
     const printed = JSON.parse(run.output.trim().split('\n').pop() as string) as unknown;
     // Two id blocks, one flush (doc and doc_line in one statement), the select.
     expect(printed).to.deep.equal({ embedded: true, state: 'draft', lines: [{ qty: '2.500' }], statements: 4 });
+    // The `cellar` command is installed with it (package.json "bin").
+    const help = await runCommand(path.join(project, 'node_modules', '.bin', 'cellar'), ['--help'], { cwd: project, env, timeoutMs: 60_000 });
+    expect(help.code, help.output).to.equal(0);
+    expect(help.output).to.match(/^usage:\n {2}cellar introspect/);
   });
 });

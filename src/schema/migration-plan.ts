@@ -7,7 +7,9 @@ import type { LiveTable, SchemaMismatch } from './schema-diff.js';
 
 /** One change of a migration: its statement, the one that undoes it, and why it may lose data. */
 export interface MigrationStep {
+  /** The statement(s) that make the database what the definitions say. */
   readonly up: string;
+  /** The statement(s) that undo `up`. */
   readonly down: string;
   /** Set when `up` can lose data (a dropped column, a narrowed type): written commented out unless allowed. */
   readonly destructive?: string;
@@ -15,6 +17,7 @@ export interface MigrationStep {
 
 /** The migration from the live database to the definitions, and what it cannot express. */
 export interface MigrationPlan {
+  /** The changes, in the order they apply (a down migration undoes them in reverse). */
   readonly steps: readonly MigrationStep[];
   /** Differences no statement is generated for (a primary key, a sequence, an identity): change them by hand. */
   readonly manual: readonly string[];
