@@ -170,15 +170,36 @@ describe('schema evolution: cellar introspect, cellar migrate diff / up / down',
       await sql(url, [`GRANT CONNECT ON DATABASE ${dbName} TO PUBLIC`, 'DROP ROLE cellar_cli_noperm']);
     }
 
-    await sql(url, ['CREATE SCHEMA odd', 'CREATE TABLE odd.doc (id bigserial PRIMARY KEY, title text NOT NULL, search tsvector)']);
+    await sql(url, [
+      'CREATE SCHEMA odd',
+      "CREATE TABLE odd.doc (id bigserial PRIMARY KEY, title text NOT NULL, search tsvector, state varchar(10) NOT NULL DEFAULT 'draft', total numeric(12,2) DEFAULT 0)",
+      'CREATE TABLE odd.doc_line (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, id_doc bigint NOT NULL REFERENCES odd.doc ON DELETE CASCADE, n_order int NOT NULL, UNIQUE (id_doc, n_order))',
+    ]);
     const partial = await bin(['introspect', '--url', url, '--schema', 'odd', '--out', out, '--import-from', path.join(repositoryRoot, 'src', 'index.ts')]);
     expect(partial.code).to.equal(5);
     expect(partial.stderr.trim().split('\n')).to.deep.equal([
-      `cellar introspect: 1 tables → 2 files in ${out}`,
+      `cellar introspect: 2 tables → 3 files in ${out}`,
       'cellar introspect: odd.doc: column search left out: type tsvector has no cellar column kind; left out (reads do not return it, inserts leave it to its default)',
     ]);
     const doc = readFileSync(path.join(out, 'doc.ts'), 'utf8');
     expect(doc).to.include("id: col.id({ sequence: { name: 'odd.doc_id_seq', increment: 1 } }),").and.include('// column search: type tsvector has no cellar column kind');
+    expect(doc).to.include("state: col.varchar({ length: 10, default: 'draft' }),").and.include("total: col.decimal({ precision: 12, scale: 2, nullable: true, default: '0' }),");
+    const line = readFileSync(path.join(out, 'doc-line.ts'), 'utf8');
+    expect(line).to.include("parent: { entity: () => Doc, field: 'idDoc', onDelete: 'cascade' },").and.include('id: col.identity({ always: true }),');
+    expect(line).to.include('idDoc: col.ref(() => Doc),').and.include("docLineIdDocNOrderKey: { columns: ['idDoc', 'nOrder'], unique: true },");
+    // The generated entities agree with the database, and work: a document with a line, cascaded away.
+    const db = await Database.open({ url, entities: await entitiesOf(out) });
+    try {
+      expect(await db.schema.verify()).to.deep.equal([]);
+      const [Doc, DocLine] = db.entities as [EntityBase, EntityBase];
+      await db.transaction(async (s) => {
+        const d = await s.api(Doc).insert({ title: 'A', state: 'draft' } as never);
+        await s.api(DocLine).insertByParent(d as never, { nOrder: 1 } as never);
+      });
+      expect(await sql(url, ['SELECT count(*)::int AS n FROM odd.doc_line'])).to.deep.equal([[{ n: 1 }]]);
+    } finally {
+      await db.close();
+    }
 
     const usage = await bin(['migrate', 'sideways']);
     expect(usage.code).to.equal(2);
