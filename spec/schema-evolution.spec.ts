@@ -4,7 +4,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, write
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { Database, type EntityBase } from '../src/index.js';
+import { type AnyEntity, Database, type EntityBase } from '../src/index.js';
 import { runCli } from '../src/cli/main.js';
 import { repositoryRoot } from './support/run-command.js';
 import { scratchDatabaseUrl } from './support/test-database.js';
@@ -191,7 +191,7 @@ describe('schema evolution: cellar introspect, cellar migrate diff / up / down',
     const db = await Database.open({ url, entities: await entitiesOf(out) });
     try {
       expect(await db.schema.verify()).to.deep.equal([]);
-      const [Doc, DocLine] = db.entities as [EntityBase, EntityBase];
+      const [Doc, DocLine] = db.entities as unknown as [AnyEntity, AnyEntity];
       await db.transaction(async (s) => {
         const d = await s.api(Doc).insert({ title: 'A', state: 'draft' } as never);
         await s.api(DocLine).insertByParent(d as never, { nOrder: 1 } as never);

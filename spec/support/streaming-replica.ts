@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { freePort } from './free-port.js';
 import pg from 'pg';
 import { type EmbeddedServer, startEmbeddedPostgres } from '../../src/index.js';
 
@@ -20,13 +20,6 @@ export interface StreamingPair {
 
 const PRIMARY_SETTINGS = { wal_level: 'replica', max_wal_senders: 4, wal_keep_size: '128MB', fsync: 'off', synchronous_commit: 'on' } as const;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /**
  * Starts a primary, stops it cleanly, copies its data directory, adds `standby.signal` and

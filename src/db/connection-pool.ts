@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { PoolTimeoutError } from '../errors/pool-timeout-error.js';
 import { Connection } from './connection.js';
-import type { ConnectionSource } from './connection-source.js';
+import { type ConnectionSource, withAcquired } from './connection-source.js';
 import { toCellarError } from './pg-error-converter.js';
 import type { StatementListener } from './statement-event.js';
 import { noTelemetry, type Telemetry } from './telemetry.js';
@@ -91,17 +91,8 @@ export class ConnectionPool implements ConnectionSource {
   }
 
   /** Runs `fn` on a checked-out connection and always releases it. */
-  async withConnection<T>(fn: (connection: Connection) => Promise<T>): Promise<T> {
-    const connection = await this.acquire();
-    let broken = false;
-    try {
-      return await fn(connection);
-    } catch (e) {
-      broken = connection.inTransaction;
-      throw e;
-    } finally {
-      connection.release(broken);
-    }
+  withConnection<T>(fn: (connection: Connection) => Promise<T>): Promise<T> {
+    return withAcquired(() => this.acquire(), fn);
   }
 
   /** Connections open, idle in the pool, and callers waiting for one. */

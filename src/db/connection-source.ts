@@ -13,3 +13,17 @@ export interface ConnectionSource {
   /** Behind a pooler in transaction mode: no state may outlive a transaction. */
   readonly transactionPooling: boolean;
 }
+
+/** Runs `fn` on a connection from `acquire` and always releases it (destroyed when it failed mid-transaction). */
+export async function withAcquired<T>(acquire: () => Promise<Connection>, fn: (connection: Connection) => Promise<T>): Promise<T> {
+  const connection = await acquire();
+  let broken = false;
+  try {
+    return await fn(connection);
+  } catch (e) {
+    broken = connection.inTransaction;
+    throw e;
+  } finally {
+    connection.release(broken);
+  }
+}

@@ -1,6 +1,6 @@
 import type { Connection } from './connection.js';
 import type { ConnectionPool } from './connection-pool.js';
-import type { ConnectionSource } from './connection-source.js';
+import { type ConnectionSource, withAcquired } from './connection-source.js';
 import type { ReplicaMark } from './replica-mark.js';
 import type { Telemetry } from './telemetry.js';
 
@@ -95,18 +95,7 @@ export class ReplicaRouter {
   readSource(after?: string): ConnectionSource {
     return {
       acquire: () => this.#route(after),
-      withConnection: async <T>(fn: (c: Connection) => Promise<T>): Promise<T> => {
-        const c = await this.#route(after);
-        let broken = false;
-        try {
-          return await fn(c);
-        } catch (e) {
-          broken = c.inTransaction;
-          throw e;
-        } finally {
-          c.release(broken);
-        }
-      },
+      withConnection: <T>(fn: (c: Connection) => Promise<T>): Promise<T> => withAcquired(() => this.#route(after), fn),
       transactionPooling: this.primary.transactionPooling,
     };
   }
