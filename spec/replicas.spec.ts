@@ -20,6 +20,11 @@ describe('read replicas: read-only transactions on a streaming replica, read-you
     pair = await startStreamingPair();
     db = await Database.open({ url: pair.primaryUrl, replicas: [pair.replicaUrl], entities: [...allEntities, Rate], replicaWaitMs: 2000 });
     await db.schema.create();
+    // The DDL's commit position is read from the primary after it: until then reads go to the primary.
+    for (let waited = 0; waited < 5000; waited += 20) {
+      if ((await db.transaction((s) => s.select(IN_RECOVERY, {}, onReplica), { readOnly: true }))[0]?.r) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     direct = await replicaClient();
   });
 

@@ -71,7 +71,7 @@ export class Database {
     this.#registry = registry;
     this.#options = Object.freeze({ ...options });
     this.#ambientEnabled = options.ambientSession ?? false;
-    this.schema = new SchemaManager(pool, registry, () => this.#ids.reset());
+    this.schema = new SchemaManager(pool, registry, () => this.#ids.reset(), () => this.#replicas?.committed(undefined));
     const cacheOptions = options.cache ?? {};
     // CELLAR_CACHE configures the tiers when the options name none (explicit options win).
     const fromEnv = cacheOptions.tiers === undefined && cacheOptions.redis === undefined && cacheOptions.file === undefined ? process.env['CELLAR_CACHE'] : undefined;

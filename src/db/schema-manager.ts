@@ -25,7 +25,13 @@ export class SchemaManager {
    * @internal `db.schema` is made by `Database.open`. `sequencesChanged` is called after a drop or
    * create: ids reserved from the sequences before may no longer be free.
    */
-  constructor(pool: ConnectionPool, registry: EntityRegistry, sequencesChanged: () => void = () => undefined) {
+  constructor(
+    pool: ConnectionPool,
+    registry: EntityRegistry,
+    sequencesChanged: () => void = () => undefined,
+    /** After every DDL commit: replicas must replay it before they serve this process's reads. */
+    private readonly committed: () => void = () => undefined,
+  ) {
     this.#pool = pool;
     this.#registry = registry;
     this.#sequencesChanged = sequencesChanged;
@@ -54,6 +60,7 @@ export class SchemaManager {
       for (const e of created) for (const statement of e.create) await connection.query(statement);
       for (const e of options.indexExistingTables ? entities : created) for (const statement of e.indexes) await connection.query(statement);
       await connection.commit();
+      this.committed();
     });
     this.#sequencesChanged();
   }
@@ -113,6 +120,7 @@ export class SchemaManager {
       await connection.query('SELECT pg_advisory_xact_lock(7262100501)');
       for (const statement of statements) await connection.query(statement);
       await connection.commit();
+      this.committed();
     });
   }
 }
